@@ -1,0 +1,41 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from .fields import RelatedObjectField
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """Runs the model's own validation (``clean()``, constraints) so the API and the
+    forms enforce the same rules and bad input is a 400, never an IntegrityError."""
+
+    serializer_related_field = RelatedObjectField
+
+    url = serializers.SerializerMethodField()
+    display = serializers.SerializerMethodField()
+
+    def get_url(self, obj):
+        request = self.context.get("request")
+        meta = obj._meta
+        from django.urls import reverse
+
+        path = reverse(f"{meta.app_label}-api:{meta.model_name}-detail", kwargs={"pk": obj.pk})
+        return request.build_absolute_uri(path) if request else path
+
+    def get_display(self, obj) -> str:
+        return str(obj)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        many_to_many = {f.name for f in self.Meta.model._meta.many_to_many}
+        plain = {key: value for key, value in attrs.items() if key not in many_to_many}
+        if self.instance is None:
+            instance = self.Meta.model(**plain)
+        else:
+            instance = self.Meta.model._base_manager.get(pk=self.instance.pk)
+            for key, value in plain.items():
+                setattr(instance, key, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return attrs

@@ -1,0 +1,39 @@
+"""The navigation menu, one place for every app to list its pages."""
+
+from django.urls import reverse
+
+MENU = (
+    (
+        "Ecosystem",
+        "ti-topology-star-3",
+        (
+            ("Ecosystems", "siam:ecosystem_list"),
+            ("Organisations", "siam:organisation_list"),
+            ("Service providers", "siam:serviceprovider_list"),
+            ("Services", "siam:service_list"),
+            ("Contracts", "siam:contract_list"),
+            ("Connected systems", "siam:connectedsystem_list"),
+            ("Integration flows", "siam:integrationflow_list"),
+            ("People", "siam:person_list"),
+            ("Memberships", "siam:membership_list"),
+        ),
+    ),
+)
+
+
+def navigation(request):
+    path = getattr(request, "path", "")
+    menu = []
+    for label, icon, items in MENU:
+        entries = [{"label": text, "url": reverse(name)} for text, name in items]
+        for entry in entries:
+            entry["active"] = path.startswith(entry["url"])
+        menu.append(
+            {
+                "label": label,
+                "icon": icon,
+                "items": entries,
+                "active": any(e["active"] for e in entries),
+            }
+        )
+    return {"nav_menu": menu}

@@ -1,0 +1,60 @@
+"""FilterSet machinery shared by UI lists and API lists."""
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from core.forms.base import StyledFormMixin
+
+
+def restricted_queryset(model):
+    """Choices for a related-object filter: only what the requesting user may see.
+
+    Without this, a filter's drop-down would list every ecosystem in the database.
+    """
+
+    def queryset(request):
+        user = getattr(request, "user", None)
+        return model.objects.restrict(user)
+
+    return queryset
+
+
+class RestrictedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, model=None, **kwargs):
+        kwargs.setdefault("queryset", restricted_queryset(model))
+        super().__init__(*args, **kwargs)
+
+
+class RestrictedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    def __init__(self, *args, model=None, **kwargs):
+        kwargs.setdefault("queryset", restricted_queryset(model))
+        super().__init__(*args, **kwargs)
+
+
+class FilterForm(StyledFormMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """``q`` searches the model's ``search_fields``; every other filter is declared per model."""
+
+    search_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    class Meta:
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        return queryset.filter(
+            reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields))
+        )

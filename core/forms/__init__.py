@@ -1,0 +1,3 @@
+from .base import LineListField, LoginForm, RestrictedModelForm
+
+__all__ = ("LineListField", "LoginForm", "RestrictedModelForm")

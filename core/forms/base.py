@@ -1,0 +1,83 @@
+"""Form machinery shared by every app."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from core.querysets import VIEW
+
+
+def _css_class_for(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return ""
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "form-select"
+    return "form-control"
+
+
+class StyledFormMixin:
+    """Give every widget the framework's classes, and mark invalid fields for screen readers."""
+
+    def _style_widgets(self):
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = _css_class_for(widget)
+            classes = widget.attrs.get("class", "")
+            if css and css not in classes:
+                widget.attrs["class"] = f"{classes} {css}".strip()
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+            if self.is_bound and name in self.errors:
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+    def full_clean(self):
+        super().full_clean()
+        self._style_widgets()
+
+
+class RestrictedModelForm(StyledFormMixin, forms.ModelForm):
+    """A model form whose related-object choices are limited to what the user may see.
+
+    Choices for a field named ``ecosystem`` are limited further, to ecosystems where
+    the user may add records; the view re-checks the saved object inside the
+    transaction, so a form can never create something its author could not.
+    """
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name, field in self.fields.items():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None or not hasattr(queryset, "restrict"):
+                continue
+            action = "change" if name == "ecosystem" else VIEW
+            field.queryset = queryset.restrict(user, action)
+        self._style_widgets()
+
+
+class LineListField(forms.CharField):
+    """A list of short strings edited as one item per line (stored as a JSON list)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            return [str(item).strip() for item in value if str(item).strip()]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def has_changed(self, initial, data):
+        return self.to_python(initial or []) != self.to_python(data)
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style_widgets()

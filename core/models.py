@@ -1,0 +1,51 @@
+"""Shared model machinery: the base for every domain model, and job bookkeeping."""
+
+from django.db import models
+from django.urls import reverse
+
+from .querysets import RestrictedQuerySet
+
+
+class PrimaryModel(models.Model):
+    """Base of every domain object: timestamps, access rule, canonical URL.
+
+    Concrete models declare their own ``history = HistoricalRecords(...)`` (audit
+    trail) because the many-to-many fields to track differ per model, and their own
+    ``access_filter`` classmethod (see ``core.querysets``).
+    """
+
+    created = models.DateTimeField(auto_now_add=True)
+    last_updated = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return reverse(self.url_name(), kwargs={"pk": self.pk})
+
+    @classmethod
+    def access_filter(cls, context, action):  # pragma: no cover - every model overrides
+        raise TypeError(f"{cls.__name__} must define access_filter(context, action)")
+
+    @classmethod
+    def url_name(cls, suffix: str = "") -> str:
+        name = f"{cls._meta.app_label}:{cls._meta.model_name}"
+        return f"{name}_{suffix}" if suffix else name
+
+
+class WorkerHeartbeat(models.Model):
+    """Last time each background worker's beat task ran, shown on the status page."""
+
+    name = models.CharField(max_length=100, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    last_seen = models.DateTimeField()
+    runs = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = "worker heartbeat"
+
+    def __str__(self):
+        return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,13 @@
+from .generic import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from .home import APIRootView, HomeView, StatusView, health
+
+__all__ = (
+    "APIRootView",
+    "HomeView",
+    "ObjectDeleteView",
+    "ObjectEditView",
+    "ObjectListView",
+    "ObjectView",
+    "StatusView",
+    "health",
+)

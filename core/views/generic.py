@@ -1,0 +1,243 @@
+"""One generic way to list, view, edit and delete any domain object.
+
+Views are configuration: ``queryset``, ``filterset``, ``table``, ``form``. Every row
+reaches the page through ``queryset.restrict(user, action)``: an object the user may
+not see is a 404 (its existence does not leak); one they may see but not change is
+a 403 on its edit and delete pages.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from core.history import history_entries
+from core.querysets import ADD, CHANGE, DELETE, VIEW
+
+
+class ObjectMixin:
+    queryset = None
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    def restricted(self, action):
+        return self.queryset.restrict(self.request.user, action)
+
+    def model_context(self):
+        meta = self.model._meta
+        return {
+            "model": self.model,
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "list_url": reverse(self.model.url_name("list")),
+            "add_url": reverse(self.model.url_name("add")),
+        }
+
+    def template_for(self, suffix: str, generic: str) -> str:
+        meta = self.model._meta
+        candidates = [f"{meta.app_label}/{meta.model_name}{suffix}.html", generic]
+        try:
+            return select_template(candidates).template.name
+        except TemplateDoesNotExist:  # pragma: no cover - the generic template always exists
+            return generic
+
+    def safe_return_url(self, default: str) -> str:
+        url = self.request.POST.get("return_url") or self.request.GET.get("return_url")
+        if url and url_has_allowed_host_and_scheme(
+            url, {self.request.get_host()}, self.request.is_secure()
+        ):
+            return url
+        return default
+
+    def may_add(self) -> bool:
+        """Whether the user may add anything of this kind at all (for the 'Add' button)."""
+        user = self.request.user
+        if user.is_superuser:
+            return True
+        from siam.access import get_access_context
+
+        ctx = get_access_context(user)
+        return bool(ctx.editor_organisation_ids)
+
+
+class ObjectListView(ObjectMixin, View):
+    filterset = None
+    table = None
+    template_name = "generic/object_list.html"
+    per_page = 25
+
+    def get_queryset(self, request):
+        """Rows the user may see; subclasses add annotations (counts) here."""
+        return self.restricted(VIEW)
+
+    def get(self, request):
+        queryset = self.get_queryset(request)
+        filterset = self.filterset(request.GET or None, queryset=queryset, request=request)
+        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        if filterset.is_bound and not filterset.is_valid():
+            rows = queryset.none()
+
+        export_format = request.GET.get("_export")
+        if export_format and TableExport.is_valid_format(export_format):
+            table = self.table(rows, exclude=("actions",))
+            RequestConfig(request, paginate=False).configure(table)
+            return TableExport(export_format, table).response(
+                f"{self.model._meta.verbose_name_plural}.{export_format}"
+            )
+
+        table = self.table(rows, request=request)
+        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        page_pks = [row.pk for row in table.page.object_list.data] if table.page else []
+        table.changeable_pks = frozenset(
+            self.restricted(CHANGE).filter(pk__in=page_pks).values_list("pk", flat=True)
+        )
+        context = {
+            **self.model_context(),
+            "table": table,
+            "filterset": filterset,
+            "filter_form": filterset.form,
+            "may_add": self.may_add(),
+        }
+        template = self.template_name
+        if request.htmx and not request.htmx.boosted:
+            template = "generic/inc/table.html"
+        return render(request, template, context)
+
+
+class ObjectView(ObjectMixin, View):
+    """A detail page: the object, related lists from ``get_extra_context``, and its history."""
+
+    template_name = None
+
+    def get_extra_context(self, request, instance) -> dict:
+        return {}
+
+    def get(self, request, pk):
+        instance = get_object_or_404(self.restricted(VIEW), pk=pk)
+        context = {
+            **self.model_context(),
+            "object": instance,
+            "may_change": self.restricted(CHANGE).filter(pk=instance.pk).exists(),
+            "history": history_entries(instance),
+            **self.get_extra_context(request, instance),
+        }
+        template = self.template_name or self.template_for("", "generic/object.html")
+        return render(request, template, context)
+
+
+class ObjectEditView(ObjectMixin, View):
+    """Create (``pk`` absent) or update an object through ``form``."""
+
+    form = None
+    template_name = "generic/object_edit.html"
+
+    def get_object(self, pk):
+        if pk is None:
+            if not self.may_add():
+                raise PermissionDenied("You may not add records.")
+            return self.model()
+        instance = get_object_or_404(self.restricted(VIEW), pk=pk)
+        if not self.restricted(CHANGE).filter(pk=pk).exists():
+            raise PermissionDenied("You may view this record but not change it.")
+        return instance
+
+    def get_initial(self, request):
+        # Pre-fill from the query string (e.g. "add a service to this ecosystem").
+        return {key: value for key, value in request.GET.items() if key in self.form.base_fields}
+
+    def render_form(self, request, instance, form, status=200):
+        context = {
+            **self.model_context(),
+            "object": instance,
+            "form": form,
+            "return_url": self.safe_return_url(
+                instance.get_absolute_url() if instance.pk else reverse(self.model.url_name("list"))
+            ),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk=None):
+        instance = self.get_object(pk)
+        form = self.form(instance=instance, initial=self.get_initial(request), user=request.user)
+        return self.render_form(request, instance, form)
+
+    def post(self, request, pk=None):
+        instance = self.get_object(pk)
+        creating = instance.pk is None
+        form = self.form(request.POST, request.FILES, instance=instance, user=request.user)
+        if not form.is_valid():
+            return self.render_form(request, instance, form, status=422)
+        with transaction.atomic():
+            obj = form.save()
+            # Re-check after save: the saved object must lie inside what the user may
+            # change, whatever combination of fields the form allowed.
+            if not self.restricted(ADD if creating else CHANGE).filter(pk=obj.pk).exists():
+                transaction.set_rollback(True)
+                form.add_error(
+                    None,
+                    "You may not save a record with these values (check the ecosystem and parties).",
+                )
+                return self.render_form(request, instance, form, status=403)
+        verb = "Created" if creating else "Updated"
+        messages.success(request, f"{verb} {self.model._meta.verbose_name} “{obj}”.")
+        if creating and "_addanother" in request.POST:
+            return redirect(request.path)
+        return redirect(
+            obj.get_absolute_url() if creating else self.safe_return_url(obj.get_absolute_url())
+        )
+
+
+class ObjectDeleteView(ObjectMixin, View):
+    template_name = "generic/object_delete.html"
+
+    def get_object(self, pk):
+        instance = get_object_or_404(self.restricted(VIEW), pk=pk)
+        if not self.restricted(DELETE).filter(pk=pk).exists():
+            raise PermissionDenied("You may view this record but not delete it.")
+        return instance
+
+    def get(self, request, pk):
+        instance = self.get_object(pk)
+        context = {
+            **self.model_context(),
+            "object": instance,
+            "return_url": self.safe_return_url(instance.get_absolute_url()),
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request, pk):
+        instance = self.get_object(pk)
+        label = str(instance)
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            blocked = getattr(exc, "protected_objects", None) or getattr(
+                exc, "restricted_objects", ()
+            )
+            blockers = sorted({str(obj) for obj in blocked})
+            context = {
+                **self.model_context(),
+                "object": instance,
+                "return_url": self.safe_return_url(instance.get_absolute_url()),
+                "blockers": blockers[:20],
+                "blocker_count": len(blockers),
+            }
+            return render(request, self.template_name, context, status=409)
+        messages.success(request, f"Deleted {self.model._meta.verbose_name} “{label}”.")
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse(self.model.url_name("list"))
+            return response
+        return redirect(reverse(self.model.url_name("list")))

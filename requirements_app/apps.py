@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class RequirementsConfig(AppConfig):
+    """Pain points, requirements, stories, use cases, design questions, data dictionary."""
+
+    name = "requirements_app"
+    verbose_name = "Requirements"

@@ -1,0 +1,198 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from core.forms import LineListField, RestrictedModelForm
+
+from .access import get_access_context
+from .models import (
+    ConnectedSystem,
+    Contract,
+    Ecosystem,
+    IntegrationFlow,
+    Membership,
+    Organisation,
+    Person,
+    Service,
+    ServiceProvider,
+)
+
+
+class OrganisationForm(RestrictedModelForm):
+    class Meta:
+        model = Organisation
+        fields = ("name", "slug", "country", "website", "description")
+        help_texts = {"slug": "Short name used in URLs and imports, e.g. mercuri."}
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        if (
+            instance.pk is None
+            and instance.registered_by_id is None
+            and self.user
+            and not self.user.is_superuser
+        ):
+            # The organisation that records it keeps it in sight until it joins an ecosystem.
+            editor_orgs = sorted(get_access_context(self.user).editor_organisation_ids)
+            instance.registered_by_id = editor_orgs[0] if editor_orgs else None
+        if commit:
+            instance.save()
+        return instance
+
+
+class EcosystemForm(RestrictedModelForm):
+    class Meta:
+        model = Ecosystem
+        fields = ("name", "slug", "status", "customer", "integrator", "description")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None and not self.user.is_superuser:
+            # You can only set up an ecosystem that your own organisation integrates.
+            self.fields["integrator"].queryset = Organisation.objects.filter(
+                pk__in=get_access_context(self.user).editor_organisation_ids
+            )
+
+
+class ServiceProviderForm(RestrictedModelForm):
+    class Meta:
+        model = ServiceProvider
+        fields = ("ecosystem", "organisation", "since", "scope")
+
+
+class EcosystemMembersMixin:
+    """Validate that related objects chosen in a many-to-many field share the ecosystem."""
+
+    def check_same_ecosystem(self, field: str):
+        ecosystem = self.cleaned_data.get("ecosystem")
+        chosen = self.cleaned_data.get(field) or []
+        stray = [str(obj) for obj in chosen if ecosystem and obj.ecosystem_id != ecosystem.pk]
+        if stray:
+            self.add_error(field, f"Not part of {ecosystem}: {', '.join(stray)}.")
+
+
+class ServiceForm(EcosystemMembersMixin, RestrictedModelForm):
+    class Meta:
+        model = Service
+        fields = ("ecosystem", "name", "criticality", "delivered_by", "description")
+        widgets = {"delivered_by": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivered_by"].queryset = self.fields["delivered_by"].queryset.select_related(
+            "organisation", "ecosystem"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_same_ecosystem("delivered_by")
+        return cleaned
+
+
+class ContractForm(EcosystemMembersMixin, RestrictedModelForm):
+    class Meta:
+        model = Contract
+        fields = (
+            "ecosystem",
+            "kind",
+            "reference",
+            "name",
+            "supplier",
+            "consumer",
+            "status",
+            "start_date",
+            "end_date",
+            "services",
+            "description",
+        )
+        widgets = {"services": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = self.fields["services"].queryset.select_related(
+            "ecosystem"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_same_ecosystem("services")
+        return cleaned
+
+
+class ConnectedSystemForm(RestrictedModelForm):
+    class Meta:
+        model = ConnectedSystem
+        fields = (
+            "ecosystem",
+            "organisation",
+            "name",
+            "kind",
+            "entity_name",
+            "base_url",
+            "description",
+        )
+
+
+class IntegrationFlowForm(RestrictedModelForm):
+    exchanged_fields = LineListField(
+        required=False, help_text="One field per line, e.g. summary, priority, status."
+    )
+
+    class Meta:
+        model = IntegrationFlow
+        fields = (
+            "ecosystem",
+            "name",
+            "source",
+            "target",
+            "direction",
+            "trigger",
+            "status",
+            "source_entity",
+            "target_entity",
+            "exchanged_fields",
+            "description",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for side in ("source", "target"):
+            self.fields[side].queryset = self.fields[side].queryset.select_related("ecosystem")
+            self.fields[side].label_from_instance = lambda system: f"{system} ({system.ecosystem})"
+
+
+class PersonForm(RestrictedModelForm):
+    class Meta:
+        model = Person
+        fields = ("organisation", "name", "job_title", "email", "phone", "user")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = visible_users(self.user)
+
+
+class MembershipForm(RestrictedModelForm):
+    class Meta:
+        model = Membership
+        fields = ("user", "organisation", "role")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = visible_users(self.user)
+        if self.user is not None and not self.user.is_superuser:
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                pk__in=get_access_context(self.user).admin_organisation_ids
+            )
+
+
+def visible_users(user):
+    """Accounts a user may pick: colleagues of organisations they can see, and new
+    accounts that belong to no organisation yet (so administrators can onboard them)."""
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    if user is None or user.is_superuser:
+        return users
+    ctx = get_access_context(user)
+    orgs = ctx.organisation_ids | ctx.partner_organisation_ids()
+    return users.filter(
+        Q(memberships__organisation_id__in=orgs) | Q(memberships__isnull=True)
+    ).distinct()

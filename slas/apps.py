@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SlasConfig(AppConfig):
+    """Calendars, priority matrix, service-level targets, incidents and the SLA clock."""
+
+    name = "slas"
+    verbose_name = "Service levels"
