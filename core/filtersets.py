@@ -6,6 +6,8 @@ from operator import or_
 import django_filters
 from django import forms
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.forms.base import StyledFormMixin
 
@@ -23,12 +25,14 @@ def restricted_queryset(model):
     return queryset
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class RestrictedModelChoiceFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, model=None, **kwargs):
         kwargs.setdefault("queryset", restricted_queryset(model))
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
 class RestrictedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     def __init__(self, *args, model=None, **kwargs):
         kwargs.setdefault("queryset", restricted_queryset(model))

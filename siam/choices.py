@@ -10,8 +10,9 @@ class LayerChoices(models.TextChoices):
 
 
 class IntegratorModelChoices(models.TextChoices):
-    INTERNAL = "internal", "Internal (the customer plays the integrator)"
-    EXTERNAL = "external", "External (a third party)"
+    # Internal: the customer itself plays the integrator; external: a third party does.
+    INTERNAL = "internal", "Internal"
+    EXTERNAL = "external", "External"
 
 
 class MembershipRoleChoices(models.TextChoices):

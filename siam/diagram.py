@@ -8,11 +8,14 @@ the same SVG can be embedded in pages and PDF reports. Presentation attributes o
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
 COLUMN_WIDTH = 230
-COLUMN_GAP = 90
+COLUMN_GAP = 170
+LANE_GAP = 18
+LABEL_CHARS = 30
 SYSTEM_WIDTH = 190
 SYSTEM_HEIGHT = 46
 SYSTEM_GAP = 18
@@ -50,9 +53,19 @@ class FlowLine:
     label: str
 
 
+def hub_order(parties: list[Party]) -> list[Party]:
+    """Put the integrator in the middle and the others around it: in SIAM most
+    flows run through the integrator's tools, so most lines join adjacent columns."""
+    hub = [p for p in parties if "integrator" in p.layer]
+    others = [p for p in parties if "integrator" not in p.layer]
+    left = others[: len(others) // 2]
+    return [*left, *hub, *others[len(others) // 2 :]]
+
+
 def render_diagram(
     parties: list[Party], systems: list[SystemBox], flows: list[FlowLine], title: str
 ) -> str:
+    parties = hub_order(parties)
     by_party: dict[int, list[SystemBox]] = {p.id: [] for p in parties}
     for system in systems:
         by_party.setdefault(system.party_id, []).append(system)
@@ -60,7 +73,17 @@ def render_diagram(
     rows = max((len(v) for v in by_party.values()), default=0)
     column_height = HEADER_HEIGHT + max(rows, 1) * (SYSTEM_HEIGHT + SYSTEM_GAP) + 10
     width = MARGIN * 2 + len(parties) * COLUMN_WIDTH + max(len(parties) - 1, 0) * COLUMN_GAP
-    height = MARGIN * 2 + column_height + 40
+    column_of = {p.id: i for i, p in enumerate(parties)}
+    system_column = {s.id: column_of.get(s.party_id) for s in systems}
+    far_flows = [
+        f
+        for f in flows
+        if f.source_id in system_column
+        and f.target_id in system_column
+        and abs(system_column[f.source_id] - system_column[f.target_id]) > 1
+    ]
+    lanes_top = MARGIN + column_height + 24
+    height = lanes_top + len(far_flows) * LANE_GAP + MARGIN
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
@@ -108,40 +131,73 @@ def render_diagram(
             )
             centres[system.id] = (sx, sy + SYSTEM_HEIGHT / 2, index)
 
-    for number, flow in enumerate(flows):
-        if flow.source_id not in centres or flow.target_id not in centres:
+    drawable = [f for f in flows if f.source_id in centres and f.target_id in centres]
+    # Flows joining the same two systems are drawn side by side, not on top of each other.
+    pair_totals = Counter(frozenset((f.source_id, f.target_id)) for f in drawable)
+    pair_seen: Counter = Counter()
+    lane = 0
+    for number, flow in enumerate(drawable):
+        source, target = centres[flow.source_id], centres[flow.target_id]
+        if abs(source[2] - target[2]) > 1:
+            out.append(_lane_path(flow, source, target, lanes_top + lane * LANE_GAP))
+            lane += 1
             continue
-        out.append(_flow_path(flow, centres[flow.source_id], centres[flow.target_id], number))
+        pair = frozenset((flow.source_id, flow.target_id))
+        offset = (pair_seen[pair] - (pair_totals[pair] - 1) / 2) * 14
+        pair_seen[pair] += 1
+        out.append(_flow_path(flow, source, target, number, offset))
 
     out.append("</svg>")
     return "".join(out)
 
 
-def _flow_path(flow: FlowLine, source, target, number: int) -> str:
-    sx, sy, scol = source
-    tx, ty, tcol = target
+def _markers(flow: FlowLine) -> str:
     markers = 'marker-end="url(#arrow-end)"'
     if flow.bidirectional:
         markers += ' marker-start="url(#arrow-start)"'
+    return markers
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def _lane_path(flow: FlowLine, source, target, lane_y: float) -> str:
+    """Columns that are not neighbours: down to a lane under the columns, across, up."""
+    sx, _sy, _ = source
+    tx, _ty, _ = target
+    x1, x2 = sx + SYSTEM_WIDTH / 2, tx + SYSTEM_WIDTH / 2
+    d = f"M{x1},{source[1] + SYSTEM_HEIGHT / 2} L{x1},{lane_y} L{x2},{lane_y} L{x2},{target[1] + SYSTEM_HEIGHT / 2}"
+    label = escape(flow.label)
+    return (
+        f'<path d="{d}" fill="none" stroke="#495057" stroke-width="1.6" {_markers(flow)}>'
+        f"<title>{label}</title></path>"
+        f'<text x="{(x1 + x2) / 2}" y="{lane_y - 4}" text-anchor="middle" font-size="10" fill="#495057" '
+        f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{escape(_short(flow.label))}</text>'
+    )
+
+
+def _flow_path(flow: FlowLine, source, target, number: int, offset: float = 0) -> str:
+    sx, sy, scol = source
+    tx, ty, tcol = target
+    sy, ty = sy + offset, ty + offset
+    label = escape(flow.label)
     if scol == tcol:
-        # Same organisation: bow out to the right of the column.
+        # Same organisation: bow out to the right of the column, label beside the bow.
         x = sx + SYSTEM_WIDTH
         bow = x + 30 + (number % 3) * 8
         d = f"M{x},{sy} C{bow},{sy} {bow},{ty} {x},{ty}"
-        lx, ly = bow - 4, (sy + ty) / 2
+        text = f'<text x="{bow - 2}" y="{(sy + ty) / 2 + 4}" text-anchor="start" font-size="10" fill="#495057" '
     else:
-        if scol < tcol:
-            x1, x2 = sx + SYSTEM_WIDTH, tx
-        else:
-            x1, x2 = sx, tx + SYSTEM_WIDTH
+        x1, x2 = (sx + SYSTEM_WIDTH, tx) if scol < tcol else (sx, tx + SYSTEM_WIDTH)
         mid = (x1 + x2) / 2
         d = f"M{x1},{sy} C{mid},{sy} {mid},{ty} {x2},{ty}"
-        lx, ly = mid, (sy + ty) / 2 - 6 - (number % 2) * 12
-    label = escape(flow.label)
+        above = offset <= 0
+        ly = (sy + ty) / 2 + (-5 if above else 13)
+        text = f'<text x="{mid}" y="{ly}" text-anchor="middle" font-size="10" fill="#495057" '
     return (
-        f'<path d="{d}" fill="none" stroke="#495057" stroke-width="1.6" {markers}><title>{label}</title></path>'
-        f'<text x="{lx}" y="{ly}" text-anchor="middle" font-size="10" fill="#495057" '
-        f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{label}</text>'
+        f'<path d="{d}" fill="none" stroke="#495057" stroke-width="1.6" {_markers(flow)}><title>{label}</title></path>'
+        f'{text}paint-order="stroke" stroke="#ffffff" stroke-width="3">{escape(_short(flow.label))}</text>'
     )
 
 

@@ -32,3 +32,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # WhiteNoise warns about a missing STATIC_ROOT; tests serve static files from the finders.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Tests get a broker folder of their own, so a developer's running worker never
+# picks up a test's task (Redis, in CI, is a database of its own: see .ci/run).
+if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
+    _test_broker = VAR_DIR / "test-broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_test_broker / "queue"),
+        "data_folder_out": str(_test_broker / "queue"),
+        "processed_folder": str(_test_broker / "processed"),
+        "store_processed": False,
+    }
+    for _sub in ("queue", "processed"):
+        (_test_broker / _sub).mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     display = serializers.SerializerMethodField()
 
-    def get_url(self, obj):
+    def get_url(self, obj) -> str:
         request = self.context.get("request")
         meta = obj._meta
         from django.urls import reverse

@@ -28,7 +28,9 @@ class StyledFormMixin:
                 widget.attrs["class"] = f"{classes} {css}".strip()
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
-            if self.is_bound and name in self.errors:
+            # Read _errors, not errors: looking at .errors would validate the form
+            # before subclasses have finished configuring their fields.
+            if self._errors and name in self._errors:
                 widget.attrs["class"] += " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
 

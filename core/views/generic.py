@@ -182,13 +182,17 @@ class ObjectEditView(ObjectMixin, View):
             obj = form.save()
             # Re-check after save: the saved object must lie inside what the user may
             # change, whatever combination of fields the form allowed.
-            if not self.restricted(ADD if creating else CHANGE).filter(pk=obj.pk).exists():
+            allowed = self.restricted(ADD if creating else CHANGE).filter(pk=obj.pk).exists()
+            if not allowed:
                 transaction.set_rollback(True)
-                form.add_error(
-                    None,
-                    "You may not save a record with these values (check the ecosystem and parties).",
-                )
-                return self.render_form(request, instance, form, status=403)
+        if not allowed:
+            form.add_error(
+                None,
+                "You may not save a record with these values (check the ecosystem and parties).",
+            )
+            if creating:
+                instance.pk = None
+            return self.render_form(request, instance, form, status=403)
         verb = "Created" if creating else "Updated"
         messages.success(request, f"{verb} {self.model._meta.verbose_name} “{obj}”.")
         if creating and "_addanother" in request.POST:

@@ -79,4 +79,4 @@ class MembershipViewSet(RestrictedModelViewSet):
     queryset = Membership.objects.select_related("organisation", "user")
     serializer_class = serializers.MembershipSerializer
     filterset_class = filtersets.MembershipFilterSet
-    http_method_names = ["get", "head", "options", "patch", "delete"]
+    http_method_names = ["get", "head", "options", "put", "patch", "delete"]
