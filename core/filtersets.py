@@ -12,6 +12,16 @@ from drf_spectacular.utils import extend_schema_field
 from core.forms.base import StyledFormMixin
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Multiple choices as a short list of Bootstrap checkboxes rather than a list box."""
+
+    template_name = "forms/checkbox_list.html"
+    option_template_name = "forms/checkbox_option.html"
+
+
+CHECKBOXES = CheckboxList()
+
+
 def restricted_queryset(model):
     """Choices for a related-object filter: only what the requesting user may see.
 

@@ -26,6 +26,15 @@ class PrimaryModel(models.Model):
         return reverse(self.url_name(), kwargs={"pk": self.pk})
 
     @classmethod
+    def may_add(cls, context) -> bool:
+        """Whether the user may add records of this kind anywhere (shows the "Add" button).
+
+        The record itself is still checked on save; this only avoids offering a
+        form that could never be saved.
+        """
+        return bool(context.editor_organisation_ids)
+
+    @classmethod
     def access_filter(cls, context, action):  # pragma: no cover - every model overrides
         raise TypeError(f"{cls.__name__} must define access_filter(context, action)")
 

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from core.filtersets import BaseFilterSet, RestrictedModelChoiceFilter
+from core.filtersets import CHECKBOXES, BaseFilterSet, RestrictedModelChoiceFilter
 
 from .choices import (
     ContractKindChoices,
@@ -57,7 +57,9 @@ class OrganisationFilterSet(BaseFilterSet):
 
 class EcosystemFilterSet(BaseFilterSet):
     search_fields = ("name", "description")
-    status = django_filters.MultipleChoiceFilter(choices=EcosystemStatusChoices.choices)
+    status = django_filters.MultipleChoiceFilter(
+        choices=EcosystemStatusChoices.choices, widget=CHECKBOXES
+    )
     customer = organisation_filter("customer", "Customer")
     integrator = organisation_filter("integrator", "Integrator")
 
@@ -79,7 +81,9 @@ class ServiceProviderFilterSet(BaseFilterSet):
 class ServiceFilterSet(BaseFilterSet):
     search_fields = ("name", "description")
     ecosystem = ecosystem_filter()
-    criticality = django_filters.MultipleChoiceFilter(choices=ServiceCriticalityChoices.choices)
+    criticality = django_filters.MultipleChoiceFilter(
+        choices=ServiceCriticalityChoices.choices, widget=CHECKBOXES
+    )
     provider = RestrictedModelChoiceFilter(
         model=Organisation,
         field_name="delivered_by__organisation",
@@ -95,8 +99,12 @@ class ServiceFilterSet(BaseFilterSet):
 class ContractFilterSet(BaseFilterSet):
     search_fields = ("reference", "name", "description")
     ecosystem = ecosystem_filter()
-    kind = django_filters.MultipleChoiceFilter(choices=ContractKindChoices.choices)
-    status = django_filters.MultipleChoiceFilter(choices=ContractStatusChoices.choices)
+    kind = django_filters.MultipleChoiceFilter(
+        choices=ContractKindChoices.choices, widget=CHECKBOXES
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=ContractStatusChoices.choices, widget=CHECKBOXES
+    )
     supplier = organisation_filter("supplier", "Supplier")
     consumer = organisation_filter("consumer", "Consumer")
 
@@ -109,7 +117,7 @@ class ConnectedSystemFilterSet(BaseFilterSet):
     search_fields = ("name", "entity_name", "base_url", "description")
     ecosystem = ecosystem_filter()
     organisation = organisation_filter()
-    kind = django_filters.MultipleChoiceFilter(choices=SystemKindChoices.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=SystemKindChoices.choices, widget=CHECKBOXES)
 
     class Meta(BaseFilterSet.Meta):
         model = ConnectedSystem
@@ -124,7 +132,9 @@ class IntegrationFlowFilterSet(BaseFilterSet):
     )
     direction = django_filters.ChoiceFilter(choices=FlowDirectionChoices.choices)
     trigger = django_filters.ChoiceFilter(choices=FlowTriggerChoices.choices)
-    status = django_filters.MultipleChoiceFilter(choices=FlowStatusChoices.choices)
+    status = django_filters.MultipleChoiceFilter(
+        choices=FlowStatusChoices.choices, widget=CHECKBOXES
+    )
 
     class Meta(BaseFilterSet.Meta):
         model = IntegrationFlow
@@ -148,7 +158,9 @@ class PersonFilterSet(BaseFilterSet):
 class MembershipFilterSet(BaseFilterSet):
     search_fields = ("user__username", "user__first_name", "user__last_name", "organisation__name")
     organisation = organisation_filter()
-    role = django_filters.MultipleChoiceFilter(choices=MembershipRoleChoices.choices)
+    role = django_filters.MultipleChoiceFilter(
+        choices=MembershipRoleChoices.choices, widget=CHECKBOXES
+    )
 
     class Meta(BaseFilterSet.Meta):
         model = Membership

@@ -126,6 +126,10 @@ class EcosystemScopedModel(PrimaryModel):
     def access_filter(cls, context, action):
         return context.ecosystem_scoped(action)
 
+    @classmethod
+    def may_add(cls, context) -> bool:
+        return bool(context.governed_ecosystem_ids)
+
     def party_ids(self) -> set[int]:
         eco = self.ecosystem
         return {
@@ -156,6 +160,7 @@ class ServiceProvider(EcosystemScopedModel):
             models.UniqueConstraint(
                 fields=("ecosystem", "organisation"),
                 name="siam_serviceprovider_unique_per_ecosystem",
+                violation_error_message="This organisation is already a service provider of the ecosystem.",
             )
         ]
 
@@ -188,7 +193,9 @@ class Service(EcosystemScopedModel):
         verbose_name = "service"
         constraints = [
             models.UniqueConstraint(
-                fields=("ecosystem", "name"), name="siam_service_unique_name_per_ecosystem"
+                fields=("ecosystem", "name"),
+                name="siam_service_unique_name_per_ecosystem",
+                violation_error_message="The ecosystem already has a service with this name.",
             )
         ]
 
@@ -235,6 +242,7 @@ class Contract(EcosystemScopedModel):
             models.UniqueConstraint(
                 fields=("ecosystem", "reference"),
                 name="siam_contract_unique_reference_per_ecosystem",
+                violation_error_message="The ecosystem already has a contract with this reference.",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -263,10 +271,14 @@ class Contract(EcosystemScopedModel):
 
     def clean(self):
         super().clean()
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date must not be before the start date."
         if not self.ecosystem_id or not self.supplier_id or not self.consumer_id:
+            if errors:
+                raise ValidationError(errors)
             return
         eco = self.ecosystem
-        errors = {}
         if self.kind == ContractKindChoices.SLA:
             if self.supplier_id != eco.integrator_id:
                 errors["supplier"] = (
@@ -309,12 +321,20 @@ class ConnectedSystem(EcosystemScopedModel):
         verbose_name = "connected system"
         constraints = [
             models.UniqueConstraint(
-                fields=("ecosystem", "name"), name="siam_connectedsystem_unique_name_per_ecosystem"
+                fields=("ecosystem", "name"),
+                name="siam_connectedsystem_unique_name_per_ecosystem",
+                violation_error_message="The ecosystem already has a system with this name.",
             )
         ]
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def may_add(cls, context) -> bool:
+        return bool(context.governed_ecosystem_ids) or bool(
+            context.editor_organisation_ids and context.visible_ecosystem_ids
+        )
 
     @classmethod
     def access_filter(cls, context, action):
@@ -385,7 +405,9 @@ class IntegrationFlow(EcosystemScopedModel):
         verbose_name = "integration flow"
         constraints = [
             models.UniqueConstraint(
-                fields=("ecosystem", "name"), name="siam_integrationflow_unique_name_per_ecosystem"
+                fields=("ecosystem", "name"),
+                name="siam_integrationflow_unique_name_per_ecosystem",
+                violation_error_message="The ecosystem already has a flow with this name.",
             ),
             models.CheckConstraint(
                 condition=~Q(source=models.F("target")),
@@ -486,12 +508,18 @@ class Membership(PrimaryModel):
         verbose_name = "membership"
         constraints = [
             models.UniqueConstraint(
-                fields=("user", "organisation"), name="siam_membership_unique_user_organisation"
+                fields=("user", "organisation"),
+                name="siam_membership_unique_user_organisation",
+                violation_error_message="This user already belongs to the organisation.",
             )
         ]
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+    @classmethod
+    def may_add(cls, context) -> bool:
+        return bool(context.admin_organisation_ids)
 
     @classmethod
     def access_filter(cls, context, action):

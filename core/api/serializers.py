@@ -24,6 +24,11 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
     def get_display(self, obj) -> str:
         return str(obj)
 
+    def get_unique_together_validators(self):
+        # The model's own constraint check (in validate) reports these, with the
+        # constraint's message, once.
+        return []
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         many_to_many = {f.name for f in self.Meta.model._meta.many_to_many}

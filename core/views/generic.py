@@ -61,14 +61,12 @@ class ObjectMixin:
         return default
 
     def may_add(self) -> bool:
-        """Whether the user may add anything of this kind at all (for the 'Add' button)."""
         user = self.request.user
         if user.is_superuser:
             return True
         from siam.access import get_access_context
 
-        ctx = get_access_context(user)
-        return bool(ctx.editor_organisation_ids)
+        return self.model.may_add(get_access_context(user))
 
 
 class ObjectListView(ObjectMixin, View):

@@ -38,7 +38,10 @@ class HomeView(View):
                 flow_count=subquery_count(IntegrationFlow.objects.all(), ecosystem_id="pk"),
             )
         )
-        return render(request, "home.html", {"ecosystems": ecosystems})
+        from siam.access import get_access_context
+
+        may_add = user.is_superuser or Ecosystem.may_add(get_access_context(user))
+        return render(request, "home.html", {"ecosystems": ecosystems, "may_add": may_add})
 
 
 class StatusView(View):

@@ -112,3 +112,15 @@ def test_anonymous_and_inactive_users_see_nothing(world):
     assert visible(Ecosystem, AnonymousUser()) == set()
     world.integrator_admin.is_active = False
     assert visible(Ecosystem, world.integrator_admin) == set()
+
+
+def test_add_buttons_are_offered_only_where_saving_is_possible(world, client_for):
+    client = client_for(world.provider1_editor)
+    assert "Add contract" not in client.get(reverse("siam:contract_list")).content.decode()
+    assert client.get(reverse("siam:contract_add")).status_code == 403
+    # a provider editor may register its own tools
+    assert (
+        "Add connected system" in client.get(reverse("siam:connectedsystem_list")).content.decode()
+    )
+    client = client_for(world.integrator_admin)
+    assert "Add contract" in client.get(reverse("siam:contract_list")).content.decode()
