@@ -1,0 +1,198 @@
+"""The SLA clock: a pure function of (timeline, calendar, target, pause states).
+
+No database, no request: given the incident's timeline as a list of points (from
+each point's instant the incident had that status and that holder, until the next
+point), it returns counted business time, the state, the due time, the instants at
+which each threshold was or will be crossed, and the timeline cut into per-party
+segments with the no-owner gaps. DESIGN.md "The SLA clock" fixes the meaning; the
+choices it leaves open are documented on ``evaluate``.
+
+Everything is closed form over calendar intervals (``WorkingCalendar.spans``):
+one step per timeline segment and per working period, never per minute.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from .calendar import WorkingCalendar
+
+ANY_HOLDER = object()
+
+
+class ClockState(StrEnum):
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    at: datetime
+    status: str
+    holder: int | None  # the party (organisation id) holding the incident, None when nobody does
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: datetime
+    end: datetime
+    status: str
+    holder: int | None
+    counting: bool  # whether this clock counted it
+    business_seconds: float  # working time in the segment, whether counted or not
+    paused: bool
+
+
+@dataclass(frozen=True)
+class Gap:
+    start: datetime
+    end: datetime
+    business_seconds: float
+
+
+@dataclass
+class ClockResult:
+    state: ClockState
+    counted_seconds: float
+    target_seconds: float
+    due_at: datetime | None
+    #: threshold percentage -> instant it was (past) or will be (projected) crossed;
+    #: None when it cannot be known (paused, stopped before reaching it).
+    crossings: dict[int, datetime | None]
+    breached_at: datetime | None
+    stopped_at: datetime | None
+    segments: list[Segment] = field(default_factory=list)
+    party_seconds: dict[int | None, float] = field(default_factory=dict)
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def elapsed_fraction(self) -> float:
+        return self.counted_seconds / self.target_seconds if self.target_seconds else 0.0
+
+
+def evaluate(
+    points: Sequence[TimelinePoint],
+    calendar: WorkingCalendar,
+    target_seconds: float,
+    *,
+    now: datetime,
+    pause_states: Collection[str] = (),
+    stop_states: Collection[str] = (),
+    start_at: datetime | None = None,
+    stop_at: datetime | None = None,
+    holder=ANY_HOLDER,
+    thresholds: Sequence[int] = (50, 75),
+    gap_threshold_seconds: float = 30 * 60,
+) -> ClockResult:
+    """Evaluate one clock of one incident at ``now``.
+
+    - The clock starts at ``start_at`` (default: the first point; for a change request
+      the caller passes the business owner's approval) and stops for good at
+      ``stop_at`` (for a response clock: the first response).
+    - It counts working time of ``calendar`` while the status is neither a pause
+      state nor a stop state (e.g. resolved); a later point leaving the stop state
+      (a reopen) resumes it.
+    - ``holder`` restricts counting to segments that party held: the OLA of a
+      provider counts only from when it received the incident, and while it holds it.
+      When the party no longer holds it, that clock is stopped (met or breached on
+      what it counted); when the incident comes back, it resumes.
+    - Breach is the instant counted time reaches the target while the clock runs;
+      stopping exactly at that instant is met. Warnings are the same for their share.
+    - While paused, no deadline can be known: ``due_at`` and future crossings are None.
+    """
+    wanted = sorted(set(thresholds) | {100})
+    crossings: dict[int, datetime | None] = dict.fromkeys(wanted)
+    segments: list[Segment] = []
+    party_seconds: dict[int | None, float] = defaultdict(float)
+    gaps: list[Gap] = []
+
+    ordered = sorted(points, key=lambda p: p.at)
+    if not ordered:
+        return ClockResult(ClockState.NOT_STARTED, 0.0, target_seconds, None, crossings, None, None)
+    clock_start = start_at if start_at is not None else ordered[0].at
+    clock_end = min(now, stop_at) if stop_at is not None else now
+
+    counted = 0.0
+    last_counting_end = None
+    for index, point in enumerate(ordered):
+        seg_start = max(point.at, clock_start)
+        seg_end = ordered[index + 1].at if index + 1 < len(ordered) else clock_end
+        seg_end = min(seg_end, clock_end)
+        if seg_end <= seg_start:
+            continue
+        paused = point.status in pause_states
+        stopped = point.status in stop_states
+        held = holder is ANY_HOLDER or point.holder == holder
+        business = calendar.working_seconds(seg_start, seg_end)
+        counting = held and not paused and not stopped
+        if not paused and not stopped:
+            party_seconds[point.holder] += business
+            if point.holder is None and business > gap_threshold_seconds:
+                gaps.append(Gap(seg_start, seg_end, business))
+        if counting:
+            for percent in wanted:
+                needed = target_seconds * percent / 100
+                if crossings[percent] is None and counted < needed <= counted + business:
+                    crossings[percent] = calendar.advance(seg_start, needed - counted)
+            counted += business
+            last_counting_end = seg_end
+        segments.append(
+            Segment(seg_start, seg_end, point.status, point.holder, counting, business, paused)
+        )
+
+    last = ordered[-1]
+    started = now >= clock_start
+    stopped_for_good = stop_at is not None and stop_at <= now
+    holder_left = holder is not ANY_HOLDER and last.holder != holder
+    stopped = started and (stopped_for_good or last.status in stop_states or holder_left)
+    paused = started and not stopped and last.status in pause_states
+    running = started and not stopped and not paused
+
+    if running:
+        for percent in wanted:
+            if crossings[percent] is None:
+                crossings[percent] = calendar.advance(
+                    max(now, clock_start), target_seconds * percent / 100 - counted
+                )
+    elif stopped and crossings[100] is not None and crossings[100] == last_counting_end:
+        # Stopped at the very instant the target was reached: met, not breached.
+        crossings[100] = None
+
+    # A breach (or warning) has happened only once its instant has passed.
+    breached_at = crossings[100] if crossings[100] is not None and crossings[100] <= now else None
+    if not started:
+        state = ClockState.NOT_STARTED
+    elif breached_at is not None:
+        state = ClockState.BREACHED
+    elif stopped:
+        state = ClockState.MET
+    elif paused:
+        state = ClockState.PAUSED
+    else:
+        state = ClockState.RUNNING
+    due_at = crossings[100] if running else None
+    if stopped_for_good:
+        stopped_at = stop_at
+    elif stopped:
+        stopped_at = max(last.at, clock_start)
+    else:
+        stopped_at = None
+    return ClockResult(
+        state=state,
+        counted_seconds=counted,
+        target_seconds=target_seconds,
+        due_at=due_at,
+        crossings=crossings,
+        breached_at=breached_at,
+        stopped_at=stopped_at,
+        segments=segments,
+        party_seconds=dict(party_seconds),
+        gaps=gaps,
+    )
