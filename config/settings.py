@@ -177,7 +177,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
+    "sla-thresholds": {"task": "slas.tasks.scan_sla_thresholds", "schedule": 60.0},
 }
+SIAM_NO_OWNER_GAP_MINUTES = env_int("SIAM_NO_OWNER_GAP_MINUTES", 30)
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {

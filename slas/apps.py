@@ -6,3 +6,6 @@ class SlasConfig(AppConfig):
 
     name = "slas"
     verbose_name = "Service levels"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -120,3 +120,48 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = MembershipRoleChoices.EDITOR
+
+
+# --- slas ---------------------------------------------------------------------------------
+
+from datetime import time as _time  # noqa: E402
+
+from slas.models import BusinessCalendar, PriorityMatrix, ServiceLevelTarget, WorkingPeriod  # noqa: E402
+
+
+class BusinessCalendarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessCalendar
+        skip_postgeneration_save = True
+
+    ecosystem = factory.SubFactory(EcosystemFactory)
+    name = factory.Sequence(lambda n: f"Office hours {n}")
+    time_zone = "Europe/Amsterdam"
+
+    @factory.post_generation
+    def office_hours(self, create, extracted, **kwargs):
+        if create and extracted is not False and not self.always_open:
+            WorkingPeriod.objects.bulk_create(
+                WorkingPeriod(calendar=self, weekday=day, start=_time(9), end=_time(17))
+                for day in range(5)
+            )
+
+
+class PriorityMatrixFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriorityMatrix
+
+    ecosystem = factory.SubFactory(EcosystemFactory)
+
+
+class ServiceLevelTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceLevelTarget
+
+    contract = factory.SubFactory(ContractFactory)
+    priority = "P1"
+    response_minutes = 30
+    resolution_minutes = 120
+    calendar = factory.SubFactory(
+        BusinessCalendarFactory, ecosystem=factory.SelfAttribute("..contract.ecosystem")
+    )

@@ -1,0 +1,644 @@
+"""Service levels: calendars, the priority matrix, targets, incidents with their
+append-only timeline, and the SLA state derived from them (DESIGN.md ``slas/``)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from core.models import PrimaryModel
+from siam.choices import LayerChoices
+from siam.models import Contract, EcosystemScopedModel, Organisation, Person, Service
+
+from .choices import (
+    DEFAULT_PAUSE_STATUSES,
+    WEEKDAYS,
+    AlertLevelChoices,
+    ClassificationChoices,
+    EscalationActionChoices,
+    EventKindChoices,
+    IncidentStatusChoices,
+    MetricChoices,
+    SlaStateChoices,
+)
+
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Amsterdam).")
+
+
+def default_pause_states():
+    return list(DEFAULT_PAUSE_STATUSES)
+
+
+# --- Calendars -------------------------------------------------------------------------
+
+
+class BusinessCalendar(EcosystemScopedModel):
+    """Weekly working hours in a time zone, minus public and custom holidays."""
+
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="calendars"
+    )
+    name = models.CharField(max_length=100)
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone], default="UTC")
+    always_open = models.BooleanField(
+        "24x7", default=False, help_text="All time counts, holidays included."
+    )
+    holiday_country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="Public holidays of this country (ISO code, e.g. NL), from the holidays library.",
+    )
+    holiday_subdivision = models.CharField(
+        max_length=10, blank=True, help_text="State or province, e.g. NY."
+    )
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("ecosystem__name", "name")
+        verbose_name = "business calendar"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("ecosystem", "name"),
+                name="slas_calendar_unique_name_per_ecosystem",
+                violation_error_message="The ecosystem already has a calendar with this name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.holiday_country:
+            import holidays
+
+            try:
+                holidays.country_holidays(
+                    self.holiday_country, subdiv=self.holiday_subdivision or None, years=2026
+                )
+            except NotImplementedError:
+                raise ValidationError(
+                    {"holiday_country": f"No public holidays known for {self.holiday_country!r}."}
+                ) from None
+            except Exception as exc:  # the library raises various errors for unknown subdivisions
+                raise ValidationError({"holiday_subdivision": str(exc)}) from None
+
+
+class WorkingPeriod(models.Model):
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="working_periods"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    start = models.TimeField()
+    end = models.TimeField(help_text="00:00 means midnight at the end of the day.")
+
+    class Meta:
+        ordering = ("calendar", "weekday", "start")
+        verbose_name = "working period"
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    @property
+    def minutes(self) -> tuple[int, int]:
+        end = self.end.hour * 60 + self.end.minute
+        return self.start.hour * 60 + self.start.minute, end or 24 * 60
+
+    def clean(self):
+        if (
+            self.start is not None
+            and self.end is not None
+            and self.end != time(0)
+            and self.end <= self.start
+        ):
+            raise ValidationError({"end": "The period must end after it starts."})
+
+
+class CustomHoliday(models.Model):
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="custom_holidays"
+    )
+    date = models.DateField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ("calendar", "date")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("calendar", "date"), name="slas_customholiday_unique_date"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.name}"
+
+
+# --- Priority ---------------------------------------------------------------------------
+
+
+ITIL_LEVELS = ["High", "Medium", "Low"]
+ITIL_PRIORITIES = ["P1", "P2", "P3", "P4", "P5"]
+ITIL_CELLS = {
+    "High|High": "P1", "High|Medium": "P2", "High|Low": "P3",
+    "Medium|High": "P2", "Medium|Medium": "P3", "Medium|Low": "P4",
+    "Low|High": "P3", "Low|Medium": "P4", "Low|Low": "P5",
+}  # fmt: skip
+
+
+def itil_levels():
+    return list(ITIL_LEVELS)
+
+
+def itil_priorities():
+    return list(ITIL_PRIORITIES)
+
+
+def itil_cells():
+    return dict(ITIL_CELLS)
+
+
+class PriorityMatrix(EcosystemScopedModel):
+    """Priority = matrix(impact, urgency); ITIL's 3x3 -> P1..P5 unless configured."""
+
+    ecosystem = models.OneToOneField(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="priority_matrix"
+    )
+    impact_levels = models.JSONField(default=itil_levels, help_text="Highest first.")
+    urgency_levels = models.JSONField(default=itil_levels, help_text="Highest first.")
+    priorities = models.JSONField(default=itil_priorities, help_text="Most urgent first.")
+    cells = models.JSONField(default=itil_cells, help_text='"impact|urgency" -> priority.')
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("ecosystem__name",)
+        verbose_name = "priority matrix"
+        verbose_name_plural = "priority matrices"
+
+    def __str__(self):
+        return f"Priority matrix of {self.ecosystem}"
+
+    @staticmethod
+    def key(impact: str, urgency: str) -> str:
+        return f"{impact}|{urgency}"
+
+    def priority_for(self, impact: str, urgency: str) -> str | None:
+        return self.cells.get(self.key(impact, urgency))
+
+    def raised(self, priority: str) -> str:
+        """One level more urgent (the escalation action)."""
+        index = self.priorities.index(priority) if priority in self.priorities else 0
+        return self.priorities[max(index - 1, 0)]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name in ("impact_levels", "urgency_levels", "priorities"):
+            values = getattr(self, name)
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, str) and v.strip() for v in values)
+            ):
+                errors[name] = "Give at least one level, each a non-empty name."
+            elif len(set(values)) != len(values):
+                errors[name] = "Levels must be distinct."
+        if not errors:
+            missing = [
+                f"{i} x {u}"
+                for i in self.impact_levels
+                for u in self.urgency_levels
+                if self.cells.get(self.key(i, u)) not in self.priorities
+            ]
+            if missing:
+                errors["cells"] = "Choose a priority for every cell: " + ", ".join(missing) + "."
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Targets -----------------------------------------------------------------------------
+
+
+class ServiceLevelTarget(PrimaryModel):
+    """Per priority, the response and resolution time a contract commits to."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="targets")
+    priority = models.CharField(max_length=30)
+    response_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Business minutes to first response."
+    )
+    resolution_minutes = models.PositiveIntegerField(help_text="Business minutes to resolution.")
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="targets")
+    pause_states = models.JSONField(default=default_pause_states, blank=True)
+    warning_1_percent = models.PositiveSmallIntegerField(default=50)
+    warning_2_percent = models.PositiveSmallIntegerField(default=75)
+    goal_resolution_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Improvement goal for the average resolution, e.g. 90 for 2 h -> 1.5 h.",
+    )
+    goal_note = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("contract__reference", "priority")
+        verbose_name = "service-level target"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("contract", "priority"),
+                name="slas_target_unique_priority_per_contract",
+                violation_error_message="This contract already has a target for this priority.",
+            ),
+            models.CheckConstraint(
+                condition=Q(warning_1_percent__lt=models.F("warning_2_percent"))
+                & Q(warning_2_percent__lt=100),
+                name="slas_target_warnings_ordered",
+                violation_error_message="Warnings must be ordered and below 100 %.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contract.reference} {self.priority}"
+
+    @classmethod
+    def access_filter(cls, context, action):
+        return Q(
+            contract_id__in=Contract.objects.filter(Contract.access_filter(context, action)).values(
+                "pk"
+            )
+        )
+
+    @classmethod
+    def may_add(cls, context) -> bool:
+        return bool(context.governed_ecosystem_ids)
+
+    @property
+    def thresholds(self) -> tuple[int, int]:
+        return (self.warning_1_percent, self.warning_2_percent)
+
+    def minutes_for(self, metric: str) -> int | None:
+        return (
+            self.response_minutes if metric == MetricChoices.RESPONSE else self.resolution_minutes
+        )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        valid = set(IncidentStatusChoices.values)
+        if not isinstance(self.pause_states, list) or not set(self.pause_states) <= valid:
+            errors["pause_states"] = "Choose pause states among the incident statuses."
+        elif set(self.pause_states) & {
+            IncidentStatusChoices.RESOLVED,
+            IncidentStatusChoices.CLOSED,
+        }:
+            errors["pause_states"] = "Resolved and closed stop the clock; they are not pauses."
+        if (
+            self.calendar_id
+            and self.contract_id
+            and self.calendar.ecosystem_id != self.contract.ecosystem_id
+        ):
+            errors["calendar"] = "Choose a calendar of the contract's ecosystem."
+        if errors:
+            raise ValidationError(errors)
+
+
+class EscalationRule(models.Model):
+    """What happens when a target's threshold is crossed."""
+
+    target = models.ForeignKey(
+        ServiceLevelTarget, on_delete=models.CASCADE, related_name="escalations"
+    )
+    level = models.CharField(max_length=20, choices=AlertLevelChoices.choices)
+    action = models.CharField(max_length=30, choices=EscalationActionChoices.choices)
+
+    class Meta:
+        ordering = ("target", "level", "action")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("target", "level", "action"), name="slas_escalation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.get_action_display()}"
+
+
+# --- Operation handbook -------------------------------------------------------------------
+
+
+class KnownError(EcosystemScopedModel):
+    """An entry of the operation handbook: a symptom and its workaround."""
+
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="known_errors"
+    )
+    reference = models.CharField(max_length=30)
+    symptom = models.CharField(max_length=300)
+    category = models.CharField(max_length=100, blank=True)
+    workaround = models.TextField()
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="known_errors"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("ecosystem__name", "reference")
+        verbose_name = "known error"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("ecosystem", "reference"),
+                name="slas_knownerror_unique_reference",
+                violation_error_message="The ecosystem already has a known error with this reference.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.symptom}"
+
+
+# --- Incidents ----------------------------------------------------------------------------
+
+
+class Incident(EcosystemScopedModel):
+    """The ticket the integrator tracks end to end, across the parties' tools."""
+
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="incidents"
+    )
+    reference = models.CharField(
+        max_length=30, help_text="Left blank, the next INC number of the ecosystem."
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="incidents")
+    classification = models.CharField(
+        max_length=20, choices=ClassificationChoices.choices, default=ClassificationChoices.INCIDENT
+    )
+    impact = models.CharField(max_length=50)
+    urgency = models.CharField(max_length=50)
+    priority = models.CharField(max_length=30, db_index=True)
+    priority_overridden = models.BooleanField(default=False)
+    priority_override_reason = models.CharField(max_length=300, blank=True)
+    priority_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=30, choices=IncidentStatusChoices.choices, default=IncidentStatusChoices.NEW
+    )
+    holder = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_incidents",
+        help_text="The party working on it now.",
+    )
+    #: Every party that held it, now or earlier: what a provider may see (DESIGN.md "Access").
+    holders = models.ManyToManyField(Organisation, related_name="incidents_held", blank=True)
+    opened_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopen_count = models.PositiveIntegerField(default=0)
+    change_approved_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_changes",
+        help_text="The customer's business owner who approved the change.",
+    )
+    change_approved_at = models.DateTimeField(null=True, blank=True)
+    known_error = models.ForeignKey(
+        KnownError, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
+    )
+    jira_key = models.CharField("Jira key", max_length=50, blank=True)
+    servicenow_number = models.CharField("ServiceNow number", max_length=50, blank=True)
+    zendesk_id = models.CharField("Zendesk id", max_length=50, blank=True)
+    azure_devops_id = models.CharField("Azure DevOps id", max_length=50, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["holders"])
+
+    class Meta:
+        ordering = ("-opened_at",)
+        verbose_name = "incident"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("ecosystem", "reference"),
+                name="slas_incident_unique_reference",
+                violation_error_message="The ecosystem already has an incident with this reference.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=("ecosystem", "status")),
+            models.Index(fields=("opened_at",)),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @classmethod
+    def access_filter(cls, context, action):
+        if action != "view":
+            return context.ecosystem_scoped(action)
+        # Providers see the incidents assigned to them now or earlier, nothing else.
+        full = context.ecosystem_ids(LayerChoices.CUSTOMER, LayerChoices.INTEGRATOR)
+        provider_only = context.ecosystem_ids(LayerChoices.PROVIDER) - full
+        held = Incident.holders.through.objects.filter(
+            organisation_id__in=context.organisation_ids
+        ).values("incident_id")
+        return Q(ecosystem_id__in=full) | (Q(ecosystem_id__in=provider_only) & Q(pk__in=held))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (IncidentStatusChoices.RESOLVED, IncidentStatusChoices.CLOSED)
+
+    @property
+    def clock_start(self):
+        """A change request's clock starts only when the business owner approved it."""
+        if self.classification == ClassificationChoices.CHANGE_REQUEST:
+            return self.change_approved_at
+        return self.opened_at
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class IncidentEvent(models.Model):
+    """One entry of an incident's timeline; never changed or deleted once written.
+
+    Each event records the status and holder *after* it, so the timeline is read
+    directly as the clock's points.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=EventKindChoices.choices)
+    status = models.CharField(max_length=30, choices=IncidentStatusChoices.choices)
+    holder = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("at", "id")
+        verbose_name = "incident event"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise AppendOnlyError("Timeline events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Timeline events are append-only.")
+
+
+class IncidentSla(models.Model):
+    """Derived SLA state of one incident against one target and metric.
+
+    Recomputed from the timeline by ``slas.services``; the deadline columns are the
+    instants each threshold is (or was) crossed, indexed so that the beat task finds
+    what crossed with an index lookup, not a recompute.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="slas")
+    target = models.ForeignKey(
+        ServiceLevelTarget, on_delete=models.CASCADE, related_name="incident_slas"
+    )
+    metric = models.CharField(max_length=20, choices=MetricChoices.choices)
+    provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The provider whose OLA this is; empty for the end-to-end SLA.",
+    )
+    state = models.CharField(max_length=20, choices=SlaStateChoices.choices)
+    counted_seconds = models.FloatField(default=0)
+    target_seconds = models.FloatField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    warning_1_at = models.DateTimeField(null=True, blank=True)
+    warning_2_at = models.DateTimeField(null=True, blank=True)
+    breach_at = models.DateTimeField(null=True, blank=True)
+    warning_1_recorded_at = models.DateTimeField(null=True, blank=True)
+    warning_2_recorded_at = models.DateTimeField(null=True, blank=True)
+    breach_recorded_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("incident", "metric", "provider")
+        verbose_name = "incident SLA"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("incident", "target", "metric"), name="slas_incidentsla_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=("warning_1_at",),
+                condition=Q(warning_1_recorded_at__isnull=True),
+                name="slas_sla_pending_warning_1",
+            ),
+            models.Index(
+                fields=("warning_2_at",),
+                condition=Q(warning_2_recorded_at__isnull=True),
+                name="slas_sla_pending_warning_2",
+            ),
+            models.Index(
+                fields=("breach_at",),
+                condition=Q(breach_recorded_at__isnull=True),
+                name="slas_sla_pending_breach",
+            ),
+            models.Index(fields=("state", "due_at"), name="slas_sla_state_due"),
+        ]
+
+    def __str__(self):
+        scope = f"OLA {self.provider}" if self.provider_id else "end-to-end"
+        return f"{self.incident.reference} {self.get_metric_display()} ({scope})"
+
+    @classmethod
+    def access_filter(cls, context, action):
+        return Q(
+            incident_id__in=Incident.objects.filter(Incident.access_filter(context, action)).values(
+                "pk"
+            )
+        )
+
+    @property
+    def is_end_to_end(self) -> bool:
+        return self.provider_id is None
+
+
+class SlaAlert(models.Model):
+    """A warning or breach, recorded exactly once per clock and level."""
+
+    incident_sla = models.ForeignKey(IncidentSla, on_delete=models.CASCADE, related_name="alerts")
+    level = models.CharField(max_length=20, choices=AlertLevelChoices.choices)
+    crossed_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-crossed_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("incident_sla", "level"), name="slas_alert_once_per_level"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} of {self.incident_sla}"
+
+
+class Notification(models.Model):
+    """An in-app notification for one user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    alert = models.ForeignKey(
+        SlaAlert, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    message = models.CharField(max_length=500)
+    created = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "alert"),
+                condition=Q(alert__isnull=False),
+                name="slas_notification_once_per_alert",
+            )
+        ]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,131 @@
+"""Who is told about a warning or breach, and the escalation actions that follow."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from core.system import get_system_user
+from siam.choices import MembershipRoleChoices
+
+from .choices import AlertLevelChoices, EscalationActionChoices, EventKindChoices
+from .models import EscalationRule, Notification, PriorityMatrix, SlaAlert
+
+
+def recipients_for(alert: SlaAlert):
+    """The integrator's editors and administrators, and the members of the party holding it.
+
+    Kept in one function so routing can be refined (e.g. by the RACI matrix) in one place.
+    """
+    incident = alert.incident_sla.incident
+    orgs = {incident.ecosystem.integrator_id}
+    if incident.holder_id:
+        orgs.add(incident.holder_id)
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation_id__in=orgs,
+            memberships__role__in=[MembershipRoleChoices.EDITOR, MembershipRoleChoices.ADMIN],
+        )
+        .distinct()
+    )
+
+
+def message_for(alert: SlaAlert) -> str:
+    sla = alert.incident_sla
+    incident = sla.incident
+    scope = f"OLA of {sla.provider}" if sla.provider_id else "end-to-end SLA"
+    what = (
+        "breached"
+        if alert.level == AlertLevelChoices.BREACH
+        else f"{alert.get_level_display().lower()} reached"
+    )
+    return (
+        f"{incident.reference} ({incident.priority}) {sla.get_metric_display().lower()} {scope}: {what} at "
+        f"{timezone.localtime(alert.crossed_at):%Y-%m-%d %H:%M}. {incident.title}"
+    )
+
+
+def dispatch_alerts(alert_ids: list[int]) -> int:
+    """Notify and escalate each alert once; safe to run twice or concurrently."""
+    handled = 0
+    for alert_id in alert_ids:
+        with transaction.atomic():
+            alert = (
+                SlaAlert.objects.select_for_update(skip_locked=True)
+                .select_related(
+                    "incident_sla__incident__ecosystem",
+                    "incident_sla__provider",
+                    "incident_sla__target",
+                )
+                .filter(pk=alert_id, handled_at__isnull=True)
+                .first()
+            )
+            if alert is None:
+                continue
+            _notify(alert)
+            _escalate(alert)
+            alert.handled_at = timezone.now()
+            alert.save(update_fields=["handled_at"])
+            handled += 1
+    return handled
+
+
+def _notify(alert: SlaAlert) -> None:
+    incident = alert.incident_sla.incident
+    text = message_for(alert)
+    users = list(recipients_for(alert))
+    Notification.objects.bulk_create(
+        [
+            Notification(user=user, incident=incident, alert=alert, message=text[:500])
+            for user in users
+        ],
+        ignore_conflicts=True,
+    )
+    mails = [
+        (f"[SIAM] {text[:120]}", text, settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in users
+        if user.email
+    ]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+
+
+def _escalate(alert: SlaAlert) -> None:
+    from . import services
+
+    sla = alert.incident_sla
+    incident = sla.incident
+    actions = set(
+        EscalationRule.objects.filter(target_id=sla.target_id, level=alert.level).values_list(
+            "action", flat=True
+        )
+    )
+    system = get_system_user()
+    if EscalationActionChoices.RAISE_PRIORITY in actions and incident.is_open:
+        matrix = (
+            PriorityMatrix.objects.filter(ecosystem_id=incident.ecosystem_id).first()
+            or PriorityMatrix()
+        )
+        raised = matrix.raised(incident.priority)
+        if raised != incident.priority:
+            services.change_priority(
+                incident,
+                raised,
+                reason=f"Escalation: {alert.get_level_display().lower()} of {sla}",
+                author=system,
+            )
+    if EscalationActionChoices.HAND_TO_INTEGRATOR in actions and incident.is_open:
+        integrator = incident.ecosystem.integrator_id
+        if incident.holder_id != integrator:
+            services.record_event(
+                incident,
+                kind=EventKindChoices.HANDOFF,
+                holder=integrator,
+                note=f"Escalation: handed to the integrator after the {alert.get_level_display().lower()}",
+                author=system,
+            )

@@ -1,0 +1,543 @@
+"""Incident operations and the derived SLA state: the ORM side of the clock.
+
+``slas.clock`` is pure; this module loads what it needs in a constant number of
+queries per batch (events, targets, calendars with their holidays — each calendar
+built once per computation), evaluates every clock and stores the result.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import holidays as holidays_lib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from siam.choices import ContractKindChoices, ContractStatusChoices
+
+from .calendar import WorkingCalendar
+from .choices import (
+    STOP_STATUSES,
+    AlertLevelChoices,
+    ClassificationChoices,
+    EventKindChoices,
+    IncidentStatusChoices,
+    MetricChoices,
+    SlaStateChoices,
+)
+from .clock import ANY_HOLDER, ClockResult, ClockState, TimelinePoint, evaluate
+from .models import BusinessCalendar, Incident, IncidentEvent, IncidentSla, ServiceLevelTarget
+
+NO_OWNER_GAP_SECONDS = getattr(settings, "SIAM_NO_OWNER_GAP_MINUTES", 30) * 60
+
+
+def now() -> datetime:
+    """The present, for every SLA computation (one place for tests to pin it)."""
+    return timezone.now()
+
+
+# --- Calendars -------------------------------------------------------------------------------
+
+
+def build_working_calendar(calendar: BusinessCalendar, years: Iterable[int]) -> WorkingCalendar:
+    """The pure calendar for a model instance whose periods and holidays are prefetched."""
+    if calendar.always_open:
+        return WorkingCalendar.twenty_four_seven(calendar.time_zone)
+    from zoneinfo import ZoneInfo
+
+    week: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    for period in calendar.working_periods.all():
+        week[period.weekday].append(period.minutes)
+    days = set()
+    if calendar.holiday_country:
+        days.update(
+            holidays_lib.country_holidays(
+                calendar.holiday_country,
+                subdiv=calendar.holiday_subdivision or None,
+                years=list(years),
+            ).keys()
+        )
+    days.update(h.date for h in calendar.custom_holidays.all())
+    return WorkingCalendar(
+        tz=ZoneInfo(calendar.time_zone),
+        week=tuple(tuple(sorted(p)) for p in week),
+        holidays=frozenset(days),
+    )
+
+
+class CalendarCache:
+    """Each calendar turned into a ``WorkingCalendar`` once per computation."""
+
+    def __init__(self, years: Iterable[int]):
+        self.years = list(years)
+        self._built: dict[int, WorkingCalendar] = {}
+
+    def get(self, calendar: BusinessCalendar) -> WorkingCalendar:
+        if calendar.pk not in self._built:
+            self._built[calendar.pk] = build_working_calendar(calendar, self.years)
+        return self._built[calendar.pk]
+
+
+def _years_around(moments: Iterable[datetime]) -> range:
+    years = [m.year for m in moments] or [timezone.now().year]
+    return range(min(years) - 1, max(years) + 3)
+
+
+# --- Which targets apply ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applicable:
+    target: ServiceLevelTarget
+    provider_id: int | None  # None: the end-to-end SLA
+
+
+def _targets_by_ecosystem(ecosystem_ids) -> dict[int, list[ServiceLevelTarget]]:
+    targets = (
+        ServiceLevelTarget.objects.filter(
+            contract__ecosystem_id__in=ecosystem_ids, contract__status=ContractStatusChoices.ACTIVE
+        )
+        .select_related("contract", "calendar")
+        .prefetch_related(
+            "contract__services", "calendar__working_periods", "calendar__custom_holidays"
+        )
+    )
+    result = defaultdict(list)
+    for target in targets:
+        result[target.contract.ecosystem_id].append(target)
+    return result
+
+
+def applicable_targets(
+    incident: Incident, targets: list[ServiceLevelTarget], holder_ids: set[int]
+) -> list[Applicable]:
+    found = []
+    for target in targets:
+        contract = target.contract
+        if target.priority != incident.priority:
+            continue
+        covered = {s.pk for s in contract.services.all()}
+        if covered and incident.service_id not in covered:
+            continue
+        if contract.kind == ContractKindChoices.SLA:
+            found.append(Applicable(target, None))
+        elif contract.supplier_id in holder_ids:
+            found.append(Applicable(target, contract.supplier_id))
+    return found
+
+
+# --- Evaluating ------------------------------------------------------------------------------
+
+
+def timeline_points(events: Iterable[IncidentEvent]) -> list[TimelinePoint]:
+    return [
+        TimelinePoint(e.at, e.status, e.holder_id)
+        for e in sorted(events, key=lambda e: (e.at, e.pk or 0))
+    ]
+
+
+def ola_response_at(points: list[TimelinePoint], provider_id: int) -> datetime | None:
+    """A provider responds with the first timeline event after it received the incident."""
+    received = None
+    for point in points:
+        if received is None:
+            if point.holder == provider_id:
+                received = point.at
+        elif point.holder == provider_id or point.at > received:
+            return point.at
+    return None
+
+
+def evaluate_clock(
+    incident: Incident,
+    points: list[TimelinePoint],
+    applicable: Applicable,
+    metric: str,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> ClockResult | None:
+    target = applicable.target
+    minutes = target.minutes_for(metric)
+    if minutes is None:
+        return None
+    start_at = incident.clock_start
+    if start_at is None:  # a change request still waiting for approval
+        return ClockResult(ClockState.NOT_STARTED, 0.0, minutes * 60, None, {}, None, None)
+    holder = ANY_HOLDER if applicable.provider_id is None else applicable.provider_id
+    stop_at = None
+    if metric == MetricChoices.RESPONSE:
+        stop_at = (
+            incident.responded_at
+            if applicable.provider_id is None
+            else ola_response_at(points, applicable.provider_id)
+        )
+    return evaluate(
+        points,
+        calendar,
+        minutes * 60,
+        now=now,
+        pause_states=set(target.pause_states),
+        stop_states=STOP_STATUSES,
+        start_at=start_at,
+        stop_at=stop_at,
+        holder=holder,
+        thresholds=target.thresholds,
+        gap_threshold_seconds=NO_OWNER_GAP_SECONDS,
+    )
+
+
+def recompute_incidents(incidents: Iterable[Incident], at: datetime | None = None) -> int:
+    """Recompute and store the SLA state of ``incidents`` from their timelines.
+
+    Recorded warnings and breaches are history: a later change of target, calendar
+    or timeline never undoes them. Returns the number of clocks stored.
+    """
+    moment = at or now()
+    incident_ids = [i.pk for i in incidents]
+    if not incident_ids:
+        return 0
+    incidents = list(
+        Incident.objects.filter(pk__in=incident_ids).prefetch_related(
+            Prefetch("events", IncidentEvent.objects.order_by("at", "id")), "holders"
+        )
+    )
+    targets = _targets_by_ecosystem({i.ecosystem_id for i in incidents})
+    calendars = CalendarCache(_years_around([i.opened_at for i in incidents] + [moment]))
+    existing = {
+        (row.incident_id, row.target_id, row.metric): row
+        for row in IncidentSla.objects.filter(incident_id__in=incident_ids)
+    }
+    to_create, to_update, keep = [], [], set()
+    for incident in incidents:
+        points = timeline_points(incident.events.all())
+        holder_ids = {h.pk for h in incident.holders.all()}
+        for applicable in applicable_targets(
+            incident, targets.get(incident.ecosystem_id, []), holder_ids
+        ):
+            calendar = calendars.get(applicable.target.calendar)
+            for metric in (MetricChoices.RESPONSE, MetricChoices.RESOLUTION):
+                result = evaluate_clock(incident, points, applicable, metric, calendar, moment)
+                if result is None:
+                    continue
+                key = (incident.pk, applicable.target.pk, metric)
+                keep.add(key)
+                row = existing.get(key) or IncidentSla(
+                    incident=incident,
+                    target=applicable.target,
+                    metric=metric,
+                    provider_id=applicable.provider_id,
+                )
+                _apply(row, result, applicable.target, moment)
+                (to_update if row.pk else to_create).append(row)
+    fields = [
+        "state", "counted_seconds", "target_seconds", "due_at", "warning_1_at", "warning_2_at", "breach_at",
+        "computed_at", "provider",
+    ]  # fmt: skip
+    with transaction.atomic():
+        IncidentSla.objects.bulk_create(to_create, batch_size=1000)
+        IncidentSla.objects.bulk_update(to_update, fields, batch_size=1000)
+        stale = [
+            row.pk
+            for key, row in existing.items()
+            if key not in keep
+            and row.breach_recorded_at is None
+            and row.warning_1_recorded_at is None
+        ]
+        if stale:
+            IncidentSla.objects.filter(pk__in=stale).delete()
+    return len(to_create) + len(to_update)
+
+
+def _apply(
+    row: IncidentSla, result: ClockResult, target: ServiceLevelTarget, now: datetime
+) -> None:
+    w1, w2 = target.thresholds
+    row.counted_seconds = result.counted_seconds
+    row.target_seconds = result.target_seconds
+    row.due_at = result.due_at
+    row.warning_1_at = result.crossings.get(w1)
+    row.warning_2_at = result.crossings.get(w2)
+    row.breach_at = result.crossings.get(100)
+    row.state = SlaStateChoices(result.state.value)
+    row.computed_at = now
+    if row.breach_recorded_at is not None:
+        # A recorded breach is never undone by a later edit of the target or calendar.
+        row.state = SlaStateChoices.BREACHED
+
+
+# --- Incident operations --------------------------------------------------------------------
+
+
+def next_reference(ecosystem_id: int) -> str:
+    numbers = [
+        int(ref[4:])
+        for ref in Incident.objects.filter(
+            ecosystem_id=ecosystem_id, reference__startswith="INC-"
+        ).values_list("reference", flat=True)
+        if ref[4:].isdigit()
+    ]
+    return f"INC-{(max(numbers, default=0) + 1):06d}"
+
+
+def compute_priority(incident: Incident) -> str:
+    from .models import PriorityMatrix
+
+    matrix = (
+        PriorityMatrix.objects.filter(ecosystem_id=incident.ecosystem_id).first()
+        or PriorityMatrix()
+    )
+    priority = matrix.priority_for(incident.impact, incident.urgency)
+    if priority is None:
+        raise ValidationError(
+            {
+                "urgency": f"No priority for impact {incident.impact!r} and urgency {incident.urgency!r} in the matrix."
+            }
+        )
+    return priority
+
+
+@transaction.atomic
+def open_incident(incident: Incident, *, author=None, at: datetime | None = None) -> Incident:
+    """Save a new incident with its first timeline event; the integrator holds it."""
+    at = at or incident.opened_at or now()
+    incident.opened_at = at
+    if not incident.reference:
+        incident.reference = next_reference(incident.ecosystem_id)
+    if not incident.priority_overridden:
+        incident.priority = compute_priority(incident)
+    if incident.holder_id is None:
+        incident.holder_id = incident.ecosystem.integrator_id
+    incident.status = IncidentStatusChoices.NEW
+    incident._history_user = author
+    incident.full_clean()
+    incident.save()
+    incident.holders.add(incident.holder_id)
+    IncidentEvent.objects.create(
+        incident=incident,
+        at=at,
+        kind=EventKindChoices.OPENED,
+        status=incident.status,
+        holder_id=incident.holder_id,
+        author=author,
+        note="Opened",
+    )
+    recompute_incidents([incident])
+    return incident
+
+
+@transaction.atomic
+def record_event(
+    incident: Incident,
+    *,
+    kind: str,
+    at: datetime | None = None,
+    status: str | None = None,
+    holder=None,
+    note: str = "",
+    author=None,
+) -> IncidentEvent:
+    """Append an event to the timeline, update the incident and its SLA state.
+
+    ``status`` and ``holder`` are the values after the event (unchanged when None).
+    Events may arrive late (an older instant): the timeline is re-read in order.
+    """
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    at = at or now()
+    last = incident.events.order_by("-at", "-id").first()
+    new_status = status or (last.status if last else incident.status)
+    new_holder_id = (
+        (holder.pk if hasattr(holder, "pk") else holder)
+        if holder is not None
+        else (last.holder_id if last else incident.holder_id)
+    )
+    _check_transition(incident, kind, new_status, at)
+    event = IncidentEvent.objects.create(
+        incident=incident,
+        at=at,
+        kind=kind,
+        status=new_status,
+        holder_id=new_holder_id,
+        note=note,
+        author=author,
+    )
+    if new_holder_id:
+        incident.holders.add(new_holder_id)
+    _refresh_incident(incident, author)
+    recompute_incidents([incident])
+    return event
+
+
+def _check_transition(incident: Incident, kind: str, new_status: str, at: datetime) -> None:
+    if at < incident.opened_at:
+        raise ValidationError(
+            {"at": "An event cannot be earlier than the opening of the incident."}
+        )
+    if kind == EventKindChoices.REOPENED and incident.is_open:
+        raise ValidationError({"kind": "Only a resolved or closed incident can be reopened."})
+    if kind == EventKindChoices.RESOLVED and not incident.is_open:
+        raise ValidationError({"kind": "The incident is already resolved."})
+    if (
+        incident.classification == ClassificationChoices.CHANGE_REQUEST
+        and incident.change_approved_at is None
+        and new_status not in (IncidentStatusChoices.NEW, IncidentStatusChoices.CLOSED)
+        and kind
+        not in (EventKindChoices.COMMENT, EventKindChoices.HANDOFF, EventKindChoices.APPROVAL)
+    ):
+        raise ValidationError(
+            {"status": "A change request needs the business owner's approval before work starts."}
+        )
+
+
+def _refresh_incident(incident: Incident, author) -> None:
+    """Derive the incident's current fields from its (ordered) timeline."""
+    events = list(incident.events.order_by("at", "id"))
+    last = events[-1]
+    incident.status = last.status
+    incident.holder_id = last.holder_id
+    incident.responded_at = next(
+        (e.at for e in events if e.status != IncidentStatusChoices.NEW), None
+    )
+    incident.reopen_count = sum(1 for e in events if e.kind == EventKindChoices.REOPENED)
+    incident.resolved_at = (
+        next((e.at for e in reversed(events) if e.status == IncidentStatusChoices.RESOLVED), None)
+        if last.status in STOP_STATUSES
+        else None
+    )
+    incident.closed_at = last.at if last.status == IncidentStatusChoices.CLOSED else None
+    incident._history_user = author
+    incident.save()
+
+
+@transaction.atomic
+def approve_change(
+    incident: Incident, approver, *, at: datetime | None = None, author=None
+) -> IncidentEvent:
+    """Record the customer business owner's approval; the change's clock starts here."""
+    if incident.classification != ClassificationChoices.CHANGE_REQUEST:
+        raise ValidationError("Only change requests need approval.")
+    if approver.organisation_id != incident.ecosystem.customer_id:
+        raise ValidationError(
+            {"approver": "The approval must come from the customer's business owner."}
+        )
+    at = at or now()
+    incident.change_approved_by = approver
+    incident.change_approved_at = at
+    incident._history_user = author
+    incident.save(update_fields=["change_approved_by", "change_approved_at", "last_updated"])
+    return record_event(
+        incident,
+        kind=EventKindChoices.APPROVAL,
+        at=at,
+        note=f"Approved by {approver}",
+        author=author,
+    )
+
+
+@transaction.atomic
+def change_priority(
+    incident: Incident, priority: str, *, reason: str, author, at=None
+) -> IncidentEvent:
+    """A manual override, recorded with its reason and author."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the priority is overridden."})
+    previous = incident.priority
+    incident.priority = priority
+    incident.priority_overridden = True
+    incident.priority_override_reason = reason
+    incident.priority_override_by = author
+    incident._history_user = author
+    incident.save()
+    return record_event(
+        incident,
+        kind=EventKindChoices.PRIORITY,
+        at=at,
+        note=f"Priority {previous} → {priority}: {reason}",
+        author=author,
+    )
+
+
+@transaction.atomic
+def apply_known_error(incident: Incident, known_error, *, author=None, at=None) -> IncidentEvent:
+    """Apply a handbook workaround: recorded on the timeline, and the incident resolved."""
+    incident.known_error = known_error
+    incident._history_user = author
+    incident.save(update_fields=["known_error", "last_updated"])
+    return record_event(
+        incident,
+        kind=EventKindChoices.RESOLVED,
+        status=IncidentStatusChoices.RESOLVED,
+        at=at,
+        note=f"Workaround of {known_error.reference} applied: {known_error.workaround}",
+        author=author,
+    )
+
+
+# --- Thresholds crossing (the beat task) -----------------------------------------------------
+
+LEVELS = (
+    (AlertLevelChoices.WARNING_1, "warning_1_at", "warning_1_recorded_at"),
+    (AlertLevelChoices.WARNING_2, "warning_2_at", "warning_2_recorded_at"),
+    (AlertLevelChoices.BREACH, "breach_at", "breach_recorded_at"),
+)
+
+
+def record_crossings(at: datetime | None = None, batch_size: int = 500) -> list[int]:
+    """Record every threshold crossed by ``now`` exactly once; return the new alerts' ids.
+
+    An index lookup per level (``<deadline> <= now`` among rows not yet recorded);
+    rows are locked with SKIP LOCKED, so two workers running this at once share the
+    work instead of doing it twice, and a rerun finds nothing left to record.
+    """
+    from .models import SlaAlert
+
+    moment = at or now()
+    created: list[int] = []
+    for level, deadline, recorded in LEVELS:
+        while True:
+            with transaction.atomic():
+                rows = list(
+                    IncidentSla.objects.select_for_update(skip_locked=True)
+                    .filter(**{f"{deadline}__lte": moment, f"{recorded}__isnull": True})
+                    .order_by(deadline)[:batch_size]
+                )
+                if not rows:
+                    break
+                for row in rows:
+                    setattr(row, recorded, getattr(row, deadline))
+                    if level == AlertLevelChoices.BREACH:
+                        row.state = SlaStateChoices.BREACHED
+                IncidentSla.objects.bulk_update(rows, [recorded, "state"])
+                alerts = [
+                    SlaAlert(incident_sla=row, level=level, crossed_at=getattr(row, deadline))
+                    for row in rows
+                ]
+                SlaAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+                ids = list(
+                    SlaAlert.objects.filter(
+                        incident_sla__in=rows, level=level, handled_at__isnull=True
+                    ).values_list("pk", flat=True)
+                )
+                created.extend(ids)
+    return created
+
+
+def open_incidents_governed(ecosystem_ids: Iterable[int], include_closed: bool = False):
+    queryset = Incident.objects.filter(ecosystem_id__in=list(ecosystem_ids))
+    if not include_closed:
+        queryset = queryset.exclude(status__in=STOP_STATUSES)
+    return queryset
+
+
+def repair(ecosystem_ids: Iterable[int], *, include_closed: bool = False, chunk: int = 500) -> int:
+    """Recompute the SLA state of the ecosystems' open incidents (all, when asked)."""
+    ids = list(open_incidents_governed(ecosystem_ids, include_closed).values_list("pk", flat=True))
+    stored = 0
+    for start in range(0, len(ids), chunk):
+        stored += recompute_incidents([Incident(pk=pk) for pk in ids[start : start + chunk]])
+    return stored

@@ -1,0 +1,26 @@
+"""Scheduled and background SLA work. Every task is idempotent."""
+
+from celery import shared_task
+from django.db import transaction
+
+from . import notifications, services
+
+
+@shared_task(ignore_result=True)
+def scan_sla_thresholds():
+    """Every minute: record the warnings and breaches whose instant has passed."""
+    alert_ids = services.record_crossings()
+    if alert_ids:
+        transaction.on_commit(lambda: dispatch_sla_alerts.delay(alert_ids))
+    return len(alert_ids)
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def dispatch_sla_alerts(alert_ids):
+    return notifications.dispatch_alerts(alert_ids)
+
+
+@shared_task(ignore_result=True)
+def repair_sla(ecosystem_ids, include_closed=False):
+    """Recompute open incidents after a target, calendar or holiday changed."""
+    return services.repair(ecosystem_ids, include_closed=include_closed)
