@@ -31,6 +31,7 @@ urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("status/", core_views.StatusView.as_view(), name="status"),
     path("healthz/", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon),
     path(
         "login/",
         login_not_required(
@@ -42,6 +43,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("siam/", include("siam.urls")),
+    path("slas/", include("slas.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,19 @@ MENU = (
             ("Memberships", "siam:membership_list"),
         ),
     ),
+    (
+        "Service levels",
+        "ti-clock-exclamation",
+        (
+            ("Incidents", "slas:incident_list"),
+            ("Service-level report", "slas:report"),
+            ("Targets", "slas:serviceleveltarget_list"),
+            ("Business calendars", "slas:businesscalendar_list"),
+            ("Priority matrices", "slas:prioritymatrix_list"),
+            ("Operation handbook", "slas:knownerror_list"),
+            ("My notifications", "slas:notification_list"),
+        ),
+    ),
 )
 
 

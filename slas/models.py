@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.models import PrimaryModel
+from core.querysets import RestrictedQuerySet
 from siam.choices import LayerChoices
 from siam.models import Contract, EcosystemScopedModel, Organisation, Person, Service
 
@@ -548,6 +549,8 @@ class IncidentSla(models.Model):
     warning_2_recorded_at = models.DateTimeField(null=True, blank=True)
     breach_recorded_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField()
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ("incident", "metric", "provider")

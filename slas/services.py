@@ -103,7 +103,7 @@ def _targets_by_ecosystem(ecosystem_ids) -> dict[int, list[ServiceLevelTarget]]:
         ServiceLevelTarget.objects.filter(
             contract__ecosystem_id__in=ecosystem_ids, contract__status=ContractStatusChoices.ACTIVE
         )
-        .select_related("contract", "calendar")
+        .select_related("contract__supplier", "calendar")
         .prefetch_related(
             "contract__services", "calendar__working_periods", "calendar__custom_holidays"
         )
@@ -541,3 +541,49 @@ def repair(ecosystem_ids: Iterable[int], *, include_closed: bool = False, chunk:
     for start in range(0, len(ids), chunk):
         stored += recompute_incidents([Incident(pk=pk) for pk in ids[start : start + chunk]])
     return stored
+
+
+# --- Live view of one incident ----------------------------------------------------------------
+
+
+@dataclass
+class LiveClock:
+    applicable: Applicable
+    metric: str
+    result: ClockResult
+
+    @property
+    def label(self) -> str:
+        target = self.applicable.target
+        scope = (
+            "End-to-end SLA"
+            if self.applicable.provider_id is None
+            else f"OLA {target.contract.supplier}"
+        )
+        return f"{scope} · {MetricChoices(self.metric).label.lower()} ({target.contract.reference} {target.priority})"
+
+
+def live_clocks(incident: Incident, at: datetime | None = None) -> list[LiveClock]:
+    """Every clock of one incident evaluated now, for the detail page (nothing stored)."""
+    moment = at or now()
+    points = timeline_points(incident.events.all())
+    holder_ids = {h.pk for h in incident.holders.all()}
+    targets = _targets_by_ecosystem([incident.ecosystem_id]).get(incident.ecosystem_id, [])
+    calendars = CalendarCache(_years_around([incident.opened_at, moment]))
+    clocks = []
+    for applicable in applicable_targets(incident, targets, holder_ids):
+        for metric in (MetricChoices.RESPONSE, MetricChoices.RESOLUTION):
+            result = evaluate_clock(
+                incident,
+                points,
+                applicable,
+                metric,
+                calendars.get(applicable.target.calendar),
+                moment,
+            )
+            if result is not None:
+                clocks.append(LiveClock(applicable, metric, result))
+    clocks.sort(
+        key=lambda c: (c.applicable.provider_id is not None, c.metric != MetricChoices.RESOLUTION)
+    )
+    return clocks

@@ -1,5 +1,5 @@
 from .generic import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
-from .home import APIRootView, HomeView, StatusView, health
+from .home import APIRootView, HomeView, StatusView, favicon, health
 
 __all__ = (
     "APIRootView",
@@ -9,5 +9,6 @@ __all__ = (
     "ObjectListView",
     "ObjectView",
     "StatusView",
+    "favicon",
     "health",
 )

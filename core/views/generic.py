@@ -139,6 +139,19 @@ class ObjectEditView(ObjectMixin, View):
 
     form = None
     template_name = "generic/object_edit.html"
+    #: name -> inline formset class edited on the same page (e.g. a calendar's periods)
+    formsets: dict = {}
+
+    def build_formsets(self, instance, data=None):
+        return {
+            name: cls(data, instance=instance, prefix=name) for name, cls in self.formsets.items()
+        }
+
+    def save_form(self, form):
+        return form.save()
+
+    def get_extra_context(self, request, instance) -> dict:
+        return {}
 
     def get_object(self, pk):
         if pk is None:
@@ -154,11 +167,13 @@ class ObjectEditView(ObjectMixin, View):
         # Pre-fill from the query string (e.g. "add a service to this ecosystem").
         return {key: value for key, value in request.GET.items() if key in self.form.base_fields}
 
-    def render_form(self, request, instance, form, status=200):
+    def render_form(self, request, instance, form, status=200, formsets=None):
         context = {
             **self.model_context(),
             "object": instance,
             "form": form,
+            "formsets": formsets if formsets is not None else self.build_formsets(instance),
+            **self.get_extra_context(request, instance),
             "return_url": self.safe_return_url(
                 instance.get_absolute_url() if instance.pk else reverse(self.model.url_name("list"))
             ),
@@ -174,10 +189,15 @@ class ObjectEditView(ObjectMixin, View):
         instance = self.get_object(pk)
         creating = instance.pk is None
         form = self.form(request.POST, request.FILES, instance=instance, user=request.user)
-        if not form.is_valid():
-            return self.render_form(request, instance, form, status=422)
+        formsets = self.build_formsets(instance, request.POST)
+        form_valid = form.is_valid()
+        if not (form_valid and all(fs.is_valid() for fs in formsets.values())):
+            return self.render_form(request, instance, form, status=422, formsets=formsets)
         with transaction.atomic():
-            obj = form.save()
+            obj = self.save_form(form)
+            for formset in formsets.values():
+                formset.instance = obj
+                formset.save()
             # Re-check after save: the saved object must lie inside what the user may
             # change, whatever combination of fields the form allowed.
             allowed = self.restricted(ADD if creating else CHANGE).filter(pk=obj.pk).exists()
@@ -190,7 +210,7 @@ class ObjectEditView(ObjectMixin, View):
             )
             if creating:
                 instance.pk = None
-            return self.render_form(request, instance, form, status=403)
+            return self.render_form(request, instance, form, status=403, formsets=formsets)
         verb = "Created" if creating else "Updated"
         messages.success(request, f"{verb} {self.model._meta.verbose_name} “{obj}”.")
         if creating and "_addanother" in request.POST:

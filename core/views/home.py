@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
@@ -59,6 +59,15 @@ class StatusView(View):
             "broker": settings.CELERY_BROKER_URL.split("://", 1)[0],
         }
         return render(request, "status.html", context)
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; resolved per request
+    because the hashed static name exists only after collectstatic."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("siam/favicon.svg"))
 
 
 @login_not_required

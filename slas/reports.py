@@ -1,0 +1,201 @@
+"""The service-level report: attainment and mean times, aggregated in SQL."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.http import HttpResponse
+
+from core.forms.base import StyledFormMixin
+from siam.models import Ecosystem
+
+from .charts import duration
+from .choices import MetricChoices, SlaStateChoices
+from .models import IncidentSla
+
+FINISHED = Q(state__in=[SlaStateChoices.MET, SlaStateChoices.BREACHED]) | Q(
+    breach_recorded_at__isnull=False
+)
+BREACHED = Q(state=SlaStateChoices.BREACHED) | Q(breach_recorded_at__isnull=False)
+
+
+class ReportFilterForm(StyledFormMixin, forms.Form):
+    ecosystem = forms.ModelChoiceField(queryset=Ecosystem.objects.none(), required=False)
+    opened_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    opened_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    metric = forms.ChoiceField(
+        choices=MetricChoices.choices, initial=MetricChoices.RESOLUTION, required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ecosystem"].queryset = Ecosystem.objects.restrict(user)
+        self._style_widgets()
+
+
+@dataclass
+class Row:
+    key: str
+    clocks: int
+    met: int
+    breached: int
+    mean_seconds: float | None
+    mean_target_seconds: float | None
+    goal_seconds: float | None = None
+
+    @property
+    def attainment(self) -> float | None:
+        return round(100 * self.met / self.clocks, 1) if self.clocks else None
+
+    @property
+    def mean(self) -> str:
+        return duration(self.mean_seconds) if self.mean_seconds is not None else "—"
+
+    @property
+    def mean_target(self) -> str:
+        return duration(self.mean_target_seconds) if self.mean_target_seconds is not None else "—"
+
+    @property
+    def goal(self) -> str:
+        return duration(self.goal_seconds) if self.goal_seconds else "—"
+
+
+@dataclass
+class Report:
+    metric: str
+    overall: Row
+    by_provider: list[Row] = field(default_factory=list)
+    by_service: list[Row] = field(default_factory=list)
+    by_priority: list[Row] = field(default_factory=list)
+    by_month: list[Row] = field(default_factory=list)
+    mean_response_by_priority: list[Row] = field(default_factory=list)
+    breaches: list = field(default_factory=list)
+
+
+def _base(user, filters):
+    queryset = IncidentSla.objects.restrict(user)
+    if filters.get("ecosystem"):
+        queryset = queryset.filter(incident__ecosystem=filters["ecosystem"])
+    if filters.get("opened_from"):
+        queryset = queryset.filter(incident__opened_at__date__gte=filters["opened_from"])
+    if filters.get("opened_to"):
+        queryset = queryset.filter(incident__opened_at__date__lte=filters["opened_to"])
+    return queryset
+
+
+def _aggregate(queryset, group_by, label, extra=None):
+    rows = (
+        queryset.filter(FINISHED)
+        .values(group_by)
+        .annotate(
+            clocks=Count("pk"),
+            met=Count("pk", filter=~BREACHED),
+            breached=Count("pk", filter=BREACHED),
+            mean=Avg("counted_seconds"),
+            mean_target=Avg("target_seconds"),
+            **(extra or {}),
+        )
+        .order_by(group_by)
+    )
+    return [
+        Row(
+            label(r[group_by]),
+            r["clocks"],
+            r["met"],
+            r["breached"],
+            r["mean"],
+            r["mean_target"],
+            r.get("goal"),
+        )
+        for r in rows
+    ]
+
+
+def build_report(user, filters: dict) -> Report:
+    metric = filters.get("metric") or MetricChoices.RESOLUTION
+    base = _base(user, filters)
+    clocks = base.filter(metric=metric)
+    e2e = clocks.filter(provider__isnull=True)
+    overall = e2e.filter(FINISHED).aggregate(
+        clocks=Count("pk"), met=Count("pk", filter=~BREACHED), breached=Count("pk", filter=BREACHED),
+        mean=Avg("counted_seconds"), mean_target=Avg("target_seconds"),
+    )  # fmt: skip
+    report = Report(
+        metric=metric,
+        overall=Row(
+            "End to end",
+            overall["clocks"],
+            overall["met"],
+            overall["breached"],
+            overall["mean"],
+            overall["mean_target"],
+        ),
+    )
+    report.by_provider = _aggregate(
+        clocks.annotate(party=F("provider__name")), "party", lambda v: v or "End to end (SLA)"
+    )
+    report.by_service = _aggregate(
+        e2e.annotate(service_name=F("incident__service__name")), "service_name", str
+    )
+    report.by_priority = _aggregate(
+        e2e.annotate(priority=F("incident__priority")), "priority", str,
+        extra={"goal": Avg(F("target__goal_resolution_minutes") * 60)},
+    )  # fmt: skip
+    report.by_month = _aggregate(
+        e2e.annotate(month=TruncMonth("incident__opened_at")),
+        "month",
+        lambda v: v.strftime("%Y-%m") if v else "—",
+    )
+    report.mean_response_by_priority = _aggregate(
+        base.filter(metric=MetricChoices.RESPONSE, provider__isnull=True).annotate(
+            priority=F("incident__priority")
+        ),
+        "priority",
+        str,
+    )
+    report.breaches = list(
+        clocks.filter(BREACHED)
+        .select_related("incident__service", "provider")
+        .order_by("-breach_at")[:50]
+    )
+    return report
+
+
+def report_csv_response(report: Report) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="service-levels-{report.metric}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "dimension",
+            "group",
+            "clocks",
+            "met",
+            "breached",
+            "attainment_percent",
+            "mean_seconds",
+            "mean_target_seconds",
+            "goal_seconds",
+        ]
+    )
+    sections = [
+        ("overall", [report.overall]),
+        ("provider", report.by_provider),
+        ("service", report.by_service),
+        ("priority", report.by_priority),
+        ("month", report.by_month),
+        ("response_by_priority", report.mean_response_by_priority),
+    ]
+    for name, rows in sections:
+        for row in rows:
+            writer.writerow(
+                [name, row.key, row.clocks, row.met, row.breached, row.attainment,
+                 round(row.mean_seconds) if row.mean_seconds is not None else "",
+                 round(row.mean_target_seconds) if row.mean_target_seconds is not None else "",
+                 round(row.goal_seconds) if row.goal_seconds else ""]
+            )  # fmt: skip
+    return response

@@ -1,0 +1,371 @@
+"""Service-level views: generic configuration, plus the incident page, its actions,
+notifications and the service-level report."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Min, OuterRef, Prefetch, Subquery
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from core.db import subquery_count
+from core.querysets import CHANGE, VIEW
+from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+
+from . import charts, filtersets, forms, reports, services, tables
+from .choices import ClassificationChoices, MetricChoices, SlaStateChoices
+from .models import (
+    BusinessCalendar,
+    Incident,
+    IncidentEvent,
+    IncidentSla,
+    KnownError,
+    Notification,
+    PriorityMatrix,
+    ServiceLevelTarget,
+)
+
+# --- Calendars ------------------------------------------------------------------------------
+
+
+class BusinessCalendarListView(ObjectListView):
+    queryset = BusinessCalendar.objects.select_related("ecosystem")
+    filterset = filtersets.BusinessCalendarFilterSet
+    table = tables.BusinessCalendarTable
+
+    def get_queryset(self, request):
+        from .models import WorkingPeriod
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(period_count=subquery_count(WorkingPeriod.objects.all(), calendar_id="pk"))
+        )
+
+
+class BusinessCalendarView(ObjectView):
+    queryset = BusinessCalendar.objects.select_related("ecosystem").prefetch_related(
+        "working_periods", "custom_holidays"
+    )
+
+    def get_extra_context(self, request, instance):
+        upcoming = []
+        if instance.holiday_country:
+            import holidays
+
+            today = timezone.localdate()
+            public = holidays.country_holidays(
+                instance.holiday_country,
+                subdiv=instance.holiday_subdivision or None,
+                years=[today.year, today.year + 1],
+            )
+            upcoming = sorted((d, name) for d, name in public.items() if d >= today)[:8]
+        return {"upcoming_holidays": upcoming}
+
+
+class BusinessCalendarEditView(ObjectEditView):
+    queryset = BusinessCalendar.objects.all()
+    form = forms.BusinessCalendarForm
+    formsets = {"periods": forms.WorkingPeriodFormSet, "holidays": forms.CustomHolidayFormSet}
+    template_name = "slas/businesscalendar_edit.html"
+
+    def get_extra_context(self, request, instance):
+        from .models import TIME_ZONES
+
+        return {"time_zones": TIME_ZONES}
+
+
+class BusinessCalendarDeleteView(ObjectDeleteView):
+    queryset = BusinessCalendar.objects.all()
+
+
+# --- Priority matrices -----------------------------------------------------------------------
+
+
+class PriorityMatrixListView(ObjectListView):
+    queryset = PriorityMatrix.objects.select_related("ecosystem")
+    filterset = filtersets.PriorityMatrixFilterSet
+    table = tables.PriorityMatrixTable
+
+
+class PriorityMatrixView(ObjectView):
+    queryset = PriorityMatrix.objects.select_related("ecosystem")
+    template_name = "slas/prioritymatrix.html"
+
+    def get_extra_context(self, request, instance):
+        grid = [
+            (
+                impact,
+                [instance.priority_for(impact, urgency) for urgency in instance.urgency_levels],
+            )
+            for impact in instance.impact_levels
+        ]
+        return {"grid": grid}
+
+
+class PriorityMatrixEditView(ObjectEditView):
+    queryset = PriorityMatrix.objects.all()
+    form = forms.PriorityMatrixForm
+    template_name = "slas/prioritymatrix_edit.html"
+
+
+class PriorityMatrixDeleteView(ObjectDeleteView):
+    queryset = PriorityMatrix.objects.all()
+
+
+# --- Targets ---------------------------------------------------------------------------------
+
+
+class ServiceLevelTargetListView(ObjectListView):
+    queryset = ServiceLevelTarget.objects.select_related("contract", "calendar")
+    filterset = filtersets.ServiceLevelTargetFilterSet
+    table = tables.ServiceLevelTargetTable
+
+
+class ServiceLevelTargetView(ObjectView):
+    queryset = ServiceLevelTarget.objects.select_related(
+        "contract__ecosystem", "calendar"
+    ).prefetch_related("escalations")
+
+
+class ServiceLevelTargetEditView(ObjectEditView):
+    queryset = ServiceLevelTarget.objects.all()
+    form = forms.ServiceLevelTargetForm
+
+
+class ServiceLevelTargetDeleteView(ObjectDeleteView):
+    queryset = ServiceLevelTarget.objects.all()
+
+
+# --- Operation handbook -------------------------------------------------------------------------
+
+
+class KnownErrorListView(ObjectListView):
+    queryset = KnownError.objects.select_related("ecosystem", "service")
+    filterset = filtersets.KnownErrorFilterSet
+    table = tables.KnownErrorTable
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(times_used=subquery_count(Incident.objects.all(), known_error_id="pk"))
+        )
+
+
+class KnownErrorView(ObjectView):
+    queryset = KnownError.objects.select_related("ecosystem", "service")
+
+    def get_extra_context(self, request, instance):
+        used = (
+            Incident.objects.restrict(request.user)
+            .filter(known_error=instance)
+            .order_by("-opened_at")
+        )
+        return {"used_by": used[:20], "times_used": used.count()}
+
+
+class KnownErrorEditView(ObjectEditView):
+    queryset = KnownError.objects.all()
+    form = forms.KnownErrorForm
+
+
+class KnownErrorDeleteView(ObjectDeleteView):
+    queryset = KnownError.objects.all()
+
+
+# --- Incidents ---------------------------------------------------------------------------------
+
+
+def _e2e_resolution():
+    return IncidentSla.objects.filter(
+        incident_id=OuterRef("pk"), provider__isnull=True, metric=MetricChoices.RESOLUTION
+    )
+
+
+class IncidentListView(ObjectListView):
+    queryset = Incident.objects.select_related("service", "holder")
+    filterset = filtersets.IncidentFilterSet
+    table = tables.IncidentTable
+
+    def get_queryset(self, request):
+        running_due = IncidentSla.objects.filter(
+            incident_id=OuterRef("pk"), state=SlaStateChoices.RUNNING
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sla_state=Subquery(_e2e_resolution().values("state")[:1]),
+                next_due=Subquery(
+                    running_due.order_by()
+                    .values("incident_id")
+                    .annotate(first=Min("due_at"))
+                    .values("first")[:1]
+                ),
+            )
+        )
+
+
+class IncidentView(ObjectView):
+    queryset = Incident.objects.select_related(
+        "ecosystem",
+        "service",
+        "holder",
+        "known_error",
+        "change_approved_by",
+        "priority_override_by",
+    ).prefetch_related(
+        Prefetch(
+            "events", IncidentEvent.objects.select_related("holder", "author").order_by("at", "id")
+        ),
+        "holders",
+    )
+    template_name = "slas/incident.html"
+
+    def get_extra_context(self, request, instance):
+        clocks = services.live_clocks(instance)
+        colours = charts.party_colours(
+            {p.pk for p in instance.holders.all()} | {instance.ecosystem.integrator_id}
+        )
+        names = {p.pk: p.name for p in instance.holders.all()}
+        bars = []
+        for live in clocks:
+            result = live.result
+            parts = []
+            for segment in result.segments:
+                if segment.counting:
+                    parts.append(
+                        charts.BarPart(
+                            names.get(segment.holder, "nobody"),
+                            segment.business_seconds,
+                            colours.get(segment.holder, "#adb5bd"),
+                        )
+                    )
+            due = (
+                f" · due {timezone.localtime(result.due_at):%a %d %b %H:%M}"
+                if result.due_at and result.state == "running"
+                else ""
+            )
+            caption = (
+                f"{result.state.value.replace('_', ' ')}: {charts.duration(result.counted_seconds)} of "
+                f"{charts.duration(result.target_seconds)}{due}"
+            )
+            bars.append(
+                {
+                    "label": live.label,
+                    "state": result.state.value,
+                    "svg": charts.sla_bar(
+                        parts,
+                        result.target_seconds,
+                        live.applicable.target.thresholds,
+                        result.state.value,
+                        caption,
+                    ),
+                    "gaps": result.gaps,
+                }
+            )
+        legend = [
+            (names.get(pk, "nobody"), colour) for pk, colour in colours.items() if pk in names
+        ]
+        may_change = Incident.objects.restrict(request.user, CHANGE).filter(pk=instance.pk).exists()
+        return {
+            "bars": bars,
+            "legend": legend,
+            "events": list(instance.events.all()),
+            "action_form": forms.IncidentActionForm(incident=instance) if may_change else None,
+            "approve_form": forms.ApproveChangeForm(incident=instance)
+            if may_change
+            and instance.classification == ClassificationChoices.CHANGE_REQUEST
+            and not instance.change_approved_at
+            else None,
+            "priority_form": forms.PriorityOverrideForm(incident=instance) if may_change else None,
+            "known_error_form": forms.ApplyKnownErrorForm(incident=instance)
+            if may_change and instance.is_open
+            else None,
+        }
+
+
+class IncidentEditView(ObjectEditView):
+    queryset = Incident.objects.all()
+    form = forms.IncidentForm
+
+
+class IncidentDeleteView(ObjectDeleteView):
+    queryset = Incident.objects.all()
+
+
+class IncidentActionView(View):
+    """POST an action (hand off, pause, resolve …, approve, override, apply a known error)."""
+
+    FORMS = {
+        "act": forms.IncidentActionForm,
+        "approve": forms.ApproveChangeForm,
+        "priority": forms.PriorityOverrideForm,
+        "known-error": forms.ApplyKnownErrorForm,
+    }
+
+    def post(self, request, pk, kind):
+        incident = get_object_or_404(
+            Incident.objects.restrict(request.user, VIEW).select_related("ecosystem"), pk=pk
+        )
+        if not Incident.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
+            raise PermissionDenied("You may view this incident but not act on it.")
+        form_class = self.FORMS.get(kind)
+        if form_class is None:
+            return HttpResponse(status=404)
+        form = form_class(request.POST, incident=incident)
+        if form.is_valid():
+            try:
+                self.apply(kind, form, incident, request.user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+        if form.errors:
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label + ': ' if label else ''}{' '.join(errors)}")
+        else:
+            messages.success(request, "Recorded on the timeline.")
+        return redirect(incident.get_absolute_url())
+
+    @staticmethod
+    def apply(kind, form, incident, user):
+        data = form.cleaned_data
+        if kind == "act":
+            form.apply(user)
+        elif kind == "approve":
+            services.approve_change(incident, data["approver"], author=user)
+        elif kind == "priority":
+            services.change_priority(incident, data["priority"], reason=data["reason"], author=user)
+        else:
+            services.apply_known_error(incident, data["known_error"], author=user)
+
+
+# --- Notifications --------------------------------------------------------------------------------
+
+
+class NotificationListView(View):
+    def get(self, request):
+        notes = Notification.objects.filter(user=request.user).select_related("incident")[:100]
+        return render(request, "slas/notifications.html", {"notifications": notes})
+
+    def post(self, request):
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        messages.success(request, "All notifications marked as read.")
+        return redirect("slas:notification_list")
+
+
+# --- Report -----------------------------------------------------------------------------------------
+
+
+class ServiceLevelReportView(View):
+    def get(self, request):
+        form = reports.ReportFilterForm(request.GET or None, user=request.user)
+        report = reports.build_report(request.user, form.cleaned_data if form.is_valid() else {})
+        if request.GET.get("_export") == "csv":
+            return reports.report_csv_response(report)
+        return render(request, "slas/report.html", {"form": form, "report": report})
