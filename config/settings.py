@@ -212,6 +212,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ContractKindEnum": "siam.choices.ContractKindChoices",
+        "SystemKindEnum": "siam.choices.SystemKindChoices",
+        "EventKindEnum": "slas.choices.EventKindChoices",
+        "EcosystemStatusEnum": "siam.choices.EcosystemStatusChoices",
+        "ContractStatusEnum": "siam.choices.ContractStatusChoices",
+        "FlowStatusEnum": "siam.choices.FlowStatusChoices",
+        "IncidentStatusEnum": "slas.choices.IncidentStatusChoices",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

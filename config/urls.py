@@ -15,6 +15,7 @@ from core.forms import LoginForm
 api_patterns = [
     path("", core_views.APIRootView.as_view(), name="api-root"),
     path("siam/", include("siam.api.urls")),
+    path("slas/", include("slas.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets a few inline styles; allow them on this page only.
     path(

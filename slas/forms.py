@@ -97,10 +97,13 @@ class PriorityMatrixForm(RestrictedModelForm):
     impact_levels = LineListField(help_text="One level per line, highest impact first.")
     urgency_levels = LineListField(help_text="One level per line, highest urgency first.")
     priorities = LineListField(help_text="One priority per line, most urgent first (e.g. P1 … P5).")
+    # Filled from the grid's drop-downs in clean(); hidden, but where the matrix's own
+    # validation reports a cell left empty.
+    cells = forms.JSONField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = PriorityMatrix
-        fields = ("ecosystem", "impact_levels", "urgency_levels", "priorities")
+        fields = ("ecosystem", "impact_levels", "urgency_levels", "priorities", "cells")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,7 +146,6 @@ class PriorityMatrixForm(RestrictedModelForm):
             for name, (impact, urgency) in self.cell_names.items()
             if cleaned.get(name)
         }
-        self.instance.cells = cleaned["cells"]
         return cleaned
 
 

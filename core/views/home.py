@@ -87,6 +87,7 @@ class APIRootView(APIView):
         return Response(
             {
                 "siam": reverse("siam-api:api-root", request=request, format=format),
+                "slas": reverse("slas-api:api-root", request=request, format=format),
                 "schema": reverse("api-schema", request=request, format=format),
                 "docs": reverse("api-docs", request=request, format=format),
             }
