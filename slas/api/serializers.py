@@ -49,11 +49,10 @@ class BusinessCalendarSerializer(ValidatedModelSerializer):
         attrs = super().validate(attrs)
         for period in nested.get("working_periods", []):
             end = period["end"]
-            if end.hour or end.minute:
-                if end <= period["start"]:
-                    raise serializers.ValidationError(
-                        {"working_periods": ["Each period must end after it starts."]}
-                    )
+            if (end.hour or end.minute) and end <= period["start"]:
+                raise serializers.ValidationError(
+                    {"working_periods": ["Each period must end after it starts."]}
+                )
         attrs.update(nested)
         return attrs
 
