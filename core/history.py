@@ -6,6 +6,9 @@ authors, one per related model named in them.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import formats, timezone
 
 HISTORY_LIMIT = 50
 _IGNORED = {"last_updated", "created", "id"}
@@ -58,6 +61,8 @@ def history_entries(instance, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
             return labels.get(f.related_model, {}).get(value, f"#{value} (deleted)")
         if f.choices:
             return str(dict(f.flatchoices).get(value, value))
+        if isinstance(value, datetime):
+            return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
         return str(value)
 
     entries = []
