@@ -278,3 +278,35 @@ def test_api_calendar_matrix_and_target(sla, api_client_for):
     )
     assert bad.status_code == 400 and "cells" in bad.json()
     assert PriorityMatrix.objects.get().cells["High|High"] == "P1"
+
+
+def test_other_ecosystems_incidents_are_404_in_the_api_too(sla, api_client_for):
+    incident = sla.open()
+    api = api_client_for(sla.world.b_admin)
+    assert api.get(f"/api/slas/incidents/{incident.pk}/").status_code == 404
+    assert api.get(f"/api/slas/incidents/{incident.pk}/events/").status_code == 404
+    assert (
+        api.post(
+            f"/api/slas/incidents/{incident.pk}/events/",
+            {"kind": "comment", "note": "x"},
+            format="json",
+        ).status_code
+        == 404
+    )
+    assert api.get("/api/slas/incident-slas/").json()["count"] == 0
+
+
+def test_repair_command_recomputes_and_keeps_closed_outcomes(sla):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    incident = sla.open()
+    IncidentSla.objects.filter(incident=incident).delete()
+    out = StringIO()
+    call_command("repair_sla", ecosystem=sla.world.a.slug, stdout=out)
+    assert "Recomputed" in out.getvalue()
+    assert IncidentSla.objects.filter(incident=incident).count() == 2
+    call_command("repair_sla", incident=incident.reference, stdout=out)
+    with pytest.raises(Exception, match="No ecosystem"):
+        call_command("repair_sla", ecosystem="nope", stdout=out)
