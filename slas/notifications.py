@@ -56,7 +56,7 @@ def dispatch_alerts(alert_ids: list[int]) -> int:
     for alert_id in alert_ids:
         with transaction.atomic():
             alert = (
-                SlaAlert.objects.select_for_update(skip_locked=True)
+                SlaAlert.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related(
                     "incident_sla__incident__ecosystem",
                     "incident_sla__provider",
