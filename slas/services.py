@@ -16,7 +16,7 @@ import holidays as holidays_lib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from siam.choices import ContractKindChoices, ContractStatusChoices
@@ -508,11 +508,11 @@ def record_crossings(at: datetime | None = None, batch_size: int = 500) -> list[
                 )
                 if not rows:
                     break
-                for row in rows:
-                    setattr(row, recorded, getattr(row, deadline))
-                    if level == AlertLevelChoices.BREACH:
-                        row.state = SlaStateChoices.BREACHED
-                IncidentSla.objects.bulk_update(rows, [recorded, "state"])
+                # One UPDATE per batch: the recorded instant is the deadline itself.
+                updates = {recorded: F(deadline)}
+                if level == AlertLevelChoices.BREACH:
+                    updates["state"] = SlaStateChoices.BREACHED
+                IncidentSla.objects.filter(pk__in=[row.pk for row in rows]).update(**updates)
                 alerts = [
                     SlaAlert(incident_sla=row, level=level, crossed_at=getattr(row, deadline))
                     for row in rows
