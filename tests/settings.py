@@ -6,6 +6,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghij
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
+from config.env import filesystem_broker_options
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES, VAR_DIR
 
@@ -36,12 +37,4 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # Tests get a broker folder of their own, so a developer's running worker never
 # picks up a test's task (Redis, in CI, is a database of its own: see .ci/run).
 if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
-    _test_broker = VAR_DIR / "test-broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_test_broker / "queue"),
-        "data_folder_out": str(_test_broker / "queue"),
-        "processed_folder": str(_test_broker / "processed"),
-        "store_processed": False,
-    }
-    for _sub in ("queue", "processed"):
-        (_test_broker / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(VAR_DIR / "test-broker")
