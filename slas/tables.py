@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html
 
 from core.tables import BaseTable, ChoiceBadgeColumn
@@ -122,7 +123,7 @@ class KnownErrorTable(BaseTable):
 
 
 class IncidentTable(BaseTable):
-    reference = tables.Column(linkify=True)
+    reference = tables.Column(linkify=True, attrs={"td": {"class": "text-nowrap"}})
     title = tables.Column(linkify=True)
     priority = tables.Column()
     status = ChoiceBadgeColumn(colors=STATUS_COLOURS)
@@ -130,8 +131,12 @@ class IncidentTable(BaseTable):
     service = tables.Column()
     holder = tables.Column(verbose_name="Held by")
     sla_state = tables.Column(verbose_name="SLA", orderable=True)
-    next_due = tables.DateTimeColumn(verbose_name="Due", format="j M H:i", orderable=True)
-    opened_at = tables.DateTimeColumn(format="j M Y H:i", verbose_name="Opened")
+    next_due = tables.DateTimeColumn(
+        verbose_name="Due", format="j M H:i", orderable=True, attrs={"td": {"class": "text-nowrap"}}
+    )
+    opened_at = tables.DateTimeColumn(
+        format="j M Y H:i", verbose_name="Opened", attrs={"td": {"class": "text-nowrap"}}
+    )
 
     class Meta(BaseTable.Meta):
         model = Incident
@@ -149,6 +154,22 @@ class IncidentTable(BaseTable):
             "actions",
         )
         order_by = ("next_due",)
+
+    def order_next_due(self, queryset, is_descending):
+        # Incidents with a deadline first, soonest first; the rest by opening date.
+        due = (
+            F("next_due").desc(nulls_last=True)
+            if is_descending
+            else F("next_due").asc(nulls_last=True)
+        )
+        return queryset.order_by(due, "-opened_at"), True
+
+    def render_classification(self, value, record):
+        return {
+            "incident": "Incident",
+            "service_request": "Request",
+            "change_request": "Change",
+        }.get(record.classification, value)
 
     def render_sla_state(self, value):
         return format_html(
