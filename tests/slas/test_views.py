@@ -310,3 +310,14 @@ def test_repair_command_recomputes_and_keeps_closed_outcomes(sla):
     call_command("repair_sla", incident=incident.reference, stdout=out)
     with pytest.raises(Exception, match="No ecosystem"):
         call_command("repair_sla", ecosystem="nope", stdout=out)
+
+
+def test_unknown_holiday_country_is_a_field_error(sla):
+    from django.core.exceptions import ValidationError
+
+    calendar = BusinessCalendar(
+        ecosystem=sla.world.a, name="Nowhere", time_zone="UTC", holiday_country="QQ"
+    )
+    with pytest.raises(ValidationError) as raised:
+        calendar.full_clean()
+    assert "holiday_country" in raised.value.message_dict
