@@ -43,7 +43,9 @@ class Variant:
         for candidate in self.values:
             if set(candidate) == letters:
                 return candidate
-        raise ValueError(f"{value!r} is not a {self.name} value; use one of {', '.join(self.values)}.")
+        raise ValueError(
+            f"{value!r} is not a {self.name} value; use one of {', '.join(self.values)}."
+        )
 
 
 VARIANTS: dict[str, Variant] = {

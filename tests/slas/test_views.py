@@ -321,3 +321,28 @@ def test_unknown_holiday_country_is_a_field_error(sla):
     with pytest.raises(ValidationError) as raised:
         calendar.full_clean()
     assert "holiday_country" in raised.value.message_dict
+
+
+def test_a_four_level_matrix_through_the_grid_editor(sla, client_for):
+    client = client_for(sla.world.integrator_admin)
+    matrix = sla.world.a.priority_matrix
+    url = reverse("slas:prioritymatrix_edit", kwargs={"pk": matrix.pk})
+    levels = "1-Critical\n2-High\n3-Moderate\n4-Low"
+    data = {
+        "ecosystem": sla.world.a.pk,
+        "impact_levels": levels,
+        "urgency_levels": levels,
+        "priorities": levels,
+    }
+    # first save with new levels: the grid is redrawn and every new cell asked for
+    response = client.post(url, data)
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert len(form.cell_names) == 16
+    names = levels.split("\n")
+    for name, (impact, urgency) in form.cell_names.items():
+        data[name] = names[max(names.index(impact), names.index(urgency))]
+    assert client.post(url, data).status_code == 302
+    matrix.refresh_from_db()
+    assert matrix.priority_for("3-Moderate", "4-Low") == "4-Low"
+    assert matrix.priority_for("1-Critical", "2-High") == "2-High"
