@@ -1,0 +1,312 @@
+"""RACI matrices (activities x roles, versioned, approved) and the identity access
+matrix (DESIGN.md ``raci/``). The rules live in ``raci.rules``; these models store
+what the rules are applied to."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from core.models import PrimaryModel
+from siam.choices import LayerChoices
+from siam.models import EcosystemScopedModel, Organisation, Person
+
+from .choices import AccessLevelChoices, MatrixStatusChoices, ProcessChoices, VariantChoices
+
+
+class Role(EcosystemScopedModel):
+    """A role of one organisation in the ecosystem, held by people (so a matrix stays
+    valid when people change)."""
+
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="raci_roles"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="raci_roles"
+    )
+    name = models.CharField(max_length=200, help_text="e.g. Service Desk Lead")
+    description = models.TextField(blank=True)
+    holders = models.ManyToManyField(Person, related_name="raci_roles", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[holders])
+
+    class Meta:
+        ordering = ("ecosystem__name", "organisation__name", "name")
+        verbose_name = "role"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("ecosystem", "organisation", "name"),
+                name="raci_role_unique",
+                violation_error_message="This organisation already has a role with this name in the ecosystem.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.name}"
+
+    @property
+    def layer(self) -> str:
+        eco = self.ecosystem
+        if self.organisation_id == eco.integrator_id:
+            return LayerChoices.INTEGRATOR
+        if self.organisation_id == eco.customer_id:
+            return LayerChoices.CUSTOMER
+        return LayerChoices.PROVIDER
+
+    def clean(self):
+        super().clean()
+        if (
+            self.ecosystem_id
+            and self.organisation_id
+            and self.organisation_id not in self.party_ids()
+        ):
+            raise ValidationError(
+                {"organisation": "This organisation takes no part in the ecosystem."}
+            )
+
+
+class RaciMatrix(EcosystemScopedModel):
+    """One version of a RACI matrix. Versions of the same matrix share ``lineage``."""
+
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="raci_matrices"
+    )
+    name = models.CharField(max_length=200)
+    variant = models.CharField(
+        max_length=10, choices=VariantChoices.choices, default=VariantChoices.RACI
+    )
+    description = models.TextField(blank=True)
+    lineage = models.UUIDField(help_text="Shared by every version of this matrix.", editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    status = models.CharField(
+        max_length=20,
+        choices=MatrixStatusChoices.choices,
+        default=MatrixStatusChoices.DRAFT,
+        editable=False,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    owner_share_limit = models.PositiveSmallIntegerField(
+        default=50,
+        help_text="Warn when one column is accountable for more than this % of activities.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("ecosystem__name", "name", "-version")
+        verbose_name = "RACI matrix"
+        verbose_name_plural = "RACI matrices"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("lineage", "version"), name="raci_matrix_unique_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != MatrixStatusChoices.DRAFT
+
+
+class RaciActivity(models.Model):
+    matrix = models.ForeignKey(RaciMatrix, on_delete=models.CASCADE, related_name="activities")
+    position = models.PositiveIntegerField(default=0)
+    phase = models.CharField(
+        max_length=100, blank=True, help_text="Group, e.g. a phase or a practice."
+    )
+    name = models.CharField(max_length=300)
+    process = models.CharField(max_length=20, choices=ProcessChoices.choices, blank=True)
+    must_be_owned_by = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Layers that must hold the A (customer, integrator, provider); empty: any.",
+    )
+
+    class Meta:
+        ordering = ("matrix", "position", "id")
+        verbose_name = "activity"
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(fields=("matrix", "name"), name="raci_activity_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RaciColumn(models.Model):
+    """A column: a role, or a named person."""
+
+    matrix = models.ForeignKey(RaciMatrix, on_delete=models.CASCADE, related_name="columns")
+    position = models.PositiveIntegerField(default=0)
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, null=True, blank=True, related_name="columns"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="raci_columns"
+    )
+
+    class Meta:
+        ordering = ("matrix", "position", "id")
+        verbose_name = "column"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role__isnull=False) & Q(person__isnull=True))
+                | (Q(role__isnull=True) & Q(person__isnull=False)),
+                name="raci_column_role_or_person",
+                violation_error_message="A column is either a role or a person.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.role.name if self.role_id else self.person)
+
+    @property
+    def label(self) -> str:
+        return str(self.role) if self.role_id else f"{self.person} ({self.person.organisation})"
+
+
+class RaciAssignment(models.Model):
+    """One cell: the letters a column holds for an activity."""
+
+    activity = models.ForeignKey(RaciActivity, on_delete=models.CASCADE, related_name="assignments")
+    column = models.ForeignKey(RaciColumn, on_delete=models.CASCADE, related_name="assignments")
+    letters = models.CharField(max_length=4)
+    acknowledged_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("activity", "column")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("activity", "column"), name="raci_assignment_unique_cell"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.activity} / {self.column}: {self.letters}"
+
+
+class RaciTemplate(PrimaryModel):
+    """A saved starting point: activities, column names and letters, as data."""
+
+    name = models.CharField(max_length=200, unique=True)
+    variant = models.CharField(
+        max_length=10, choices=VariantChoices.choices, default=VariantChoices.RACI
+    )
+    description = models.TextField(blank=True)
+    content = models.JSONField(
+        help_text='{"columns": [{"name", "layer"}], "activities": [{"name", "phase", "process", "must_be_owned_by", "cells": {column: letters}}]}'
+    )
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="raci_templates"
+    )
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = "RACI template"
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def access_filter(cls, context, action):
+        if action == "view":
+            return Q(owner__isnull=True) | Q(owner_id__in=context.organisation_ids)
+        return Q(owner_id__in=context.editor_organisation_ids)
+
+
+# --- Identity access matrix ----------------------------------------------------------------
+
+
+class DataObject(EcosystemScopedModel):
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="data_objects"
+    )
+    name = models.CharField(
+        max_length=200, help_text="e.g. tickets, attachments, customer data, financials"
+    )
+    confidential = models.BooleanField(default=False, help_text="Providers should not write it.")
+
+    class Meta:
+        ordering = ("ecosystem__name", "name")
+        verbose_name = "data object"
+        constraints = [
+            models.UniqueConstraint(fields=("ecosystem", "name"), name="raci_dataobject_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AccessMatrix(EcosystemScopedModel):
+    """One version of the identity access matrix: roles x data objects -> level."""
+
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="access_matrices"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    status = models.CharField(
+        max_length=20,
+        choices=MatrixStatusChoices.choices,
+        default=MatrixStatusChoices.DRAFT,
+        editable=False,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("ecosystem__name", "-version")
+        verbose_name = "identity access matrix"
+        verbose_name_plural = "identity access matrices"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("ecosystem", "version"), name="raci_accessmatrix_unique_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"Access matrix of {self.ecosystem} v{self.version}"
+
+
+class AccessGrant(models.Model):
+    matrix = models.ForeignKey(AccessMatrix, on_delete=models.CASCADE, related_name="grants")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="grants")
+    data_object = models.ForeignKey(DataObject, on_delete=models.CASCADE, related_name="grants")
+    level = models.CharField(
+        max_length=10, choices=AccessLevelChoices.choices, default=AccessLevelChoices.NONE
+    )
+
+    class Meta:
+        ordering = ("matrix", "role", "data_object")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("matrix", "role", "data_object"), name="raci_grant_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.role} / {self.data_object}: {self.level}"
