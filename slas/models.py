@@ -90,12 +90,10 @@ class BusinessCalendar(EcosystemScopedModel):
                 holidays.country_holidays(
                     self.holiday_country, subdiv=self.holiday_subdivision or None, years=2026
                 )
-            except NotImplementedError:
-                raise ValidationError(
-                    {"holiday_country": f"No public holidays known for {self.holiday_country!r}."}
-                ) from None
-            except Exception as exc:  # the library raises various errors for unknown subdivisions
-                raise ValidationError({"holiday_subdivision": str(exc)}) from None
+            except NotImplementedError as exc:
+                # How the holidays library says it knows no such country or subdivision.
+                field = "holiday_subdivision" if "subdivision" in str(exc) else "holiday_country"
+                raise ValidationError({field: str(exc)}) from None
 
 
 class WorkingPeriod(models.Model):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from core.api.serializers import ValidatedModelSerializer
@@ -178,10 +179,8 @@ class IncidentSerializer(ValidatedModelSerializer):
         if ecosystem is not None:
             try:
                 priority = services.compute_priority(probe)
-            except Exception as exc:  # a ValidationError with a field dict
-                raise serializers.ValidationError(
-                    getattr(exc, "message_dict", {"urgency": [str(exc)]})
-                ) from exc
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.message_dict) from exc
             if not (self.instance and self.instance.priority_overridden):
                 attrs["priority"] = priority
         if self.instance is None:

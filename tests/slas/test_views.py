@@ -346,3 +346,18 @@ def test_a_four_level_matrix_through_the_grid_editor(sla, client_for):
     matrix.refresh_from_db()
     assert matrix.priority_for("3-Moderate", "4-Low") == "4-Low"
     assert matrix.priority_for("1-Critical", "2-High") == "2-High"
+
+
+def test_unknown_holiday_subdivision_is_a_field_error(sla):
+    from django.core.exceptions import ValidationError
+
+    calendar = BusinessCalendar(
+        ecosystem=sla.world.a,
+        name="Nowhere",
+        time_zone="UTC",
+        holiday_country="US",
+        holiday_subdivision="ZZ",
+    )
+    with pytest.raises(ValidationError) as raised:
+        calendar.full_clean()
+    assert "holiday_subdivision" in raised.value.message_dict
