@@ -9,10 +9,12 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.models import PrimaryModel
+from core.querysets import RestrictedQuerySet
 from siam.choices import LayerChoices
 from siam.models import EcosystemScopedModel, Organisation, Person
 
 from .choices import AccessLevelChoices, MatrixStatusChoices, ProcessChoices, VariantChoices
+from .rules import VARIANTS
 
 
 class Role(EcosystemScopedModel):
@@ -118,6 +120,15 @@ class RaciMatrix(EcosystemScopedModel):
     def is_frozen(self) -> bool:
         return self.status != MatrixStatusChoices.DRAFT
 
+    @classmethod
+    def access_filter(cls, context, action):
+        # An approved (or superseded) version is a record: it is never changed or
+        # deleted through the app; editing starts a new version.
+        condition = context.ecosystem_scoped(action)
+        if action in ("change", "delete"):
+            condition &= Q(status=MatrixStatusChoices.DRAFT)
+        return condition
+
 
 class RaciActivity(models.Model):
     matrix = models.ForeignKey(RaciMatrix, on_delete=models.CASCADE, related_name="activities")
@@ -133,6 +144,8 @@ class RaciActivity(models.Model):
         help_text="Layers that must hold the A (customer, integrator, provider); empty: any.",
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ("matrix", "position", "id")
         verbose_name = "activity"
@@ -143,6 +156,22 @@ class RaciActivity(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def access_filter(cls, context, action):
+        """Seen with its matrix; changed only while the matrix is a draft."""
+        condition = context.ecosystem_scoped(action, prefix="matrix__ecosystem")
+        if action != "view":
+            condition &= Q(matrix__status=MatrixStatusChoices.DRAFT)
+        return condition
+
+    def clean(self):
+        super().clean()
+        unknown = set(self.must_be_owned_by or ()) - set(LayerChoices.values)
+        if not isinstance(self.must_be_owned_by, list) or unknown:
+            raise ValidationError(
+                {"must_be_owned_by": f"Use a list of layers: {', '.join(LayerChoices.values)}."}
+            )
 
 
 class RaciColumn(models.Model):
@@ -157,6 +186,8 @@ class RaciColumn(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="raci_columns"
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ("matrix", "position", "id")
         verbose_name = "column"
@@ -167,14 +198,47 @@ class RaciColumn(models.Model):
                 name="raci_column_role_or_person",
                 violation_error_message="A column is either a role or a person.",
             ),
+            models.UniqueConstraint(
+                fields=("matrix", "role"),
+                name="raci_column_unique_role",
+                violation_error_message="This role is already a column of the matrix.",
+            ),
+            models.UniqueConstraint(
+                fields=("matrix", "person"),
+                name="raci_column_unique_person",
+                violation_error_message="This person is already a column of the matrix.",
+            ),
         ]
 
     def __str__(self):
         return str(self.role.name if self.role_id else self.person)
 
+    @classmethod
+    def access_filter(cls, context, action):
+        """Seen with its matrix; changed only while the matrix is a draft."""
+        condition = context.ecosystem_scoped(action, prefix="matrix__ecosystem")
+        if action != "view":
+            condition &= Q(matrix__status=MatrixStatusChoices.DRAFT)
+        return condition
+
     @property
     def label(self) -> str:
         return str(self.role) if self.role_id else f"{self.person} ({self.person.organisation})"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.role.organisation_id if self.role_id else self.person.organisation_id
+
+    def clean(self):
+        super().clean()
+        if not self.matrix_id:
+            return
+        if self.role_id and self.role.ecosystem_id != self.matrix.ecosystem_id:
+            raise ValidationError({"role": "This role belongs to another ecosystem."})
+        if self.person_id and self.person.organisation_id not in self.matrix.party_ids():
+            raise ValidationError(
+                {"person": "This person's organisation takes no part in the ecosystem."}
+            )
 
 
 class RaciAssignment(models.Model):
@@ -188,6 +252,8 @@ class RaciAssignment(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ("activity", "column")
         constraints = [
@@ -198,6 +264,28 @@ class RaciAssignment(models.Model):
 
     def __str__(self):
         return f"{self.activity} / {self.column}: {self.letters}"
+
+    @classmethod
+    def access_filter(cls, context, action):
+        """Seen with its matrix; changed only while the matrix is a draft."""
+        condition = context.ecosystem_scoped(action, prefix="activity__matrix__ecosystem")
+        if action != "view":
+            condition &= Q(activity__matrix__status=MatrixStatusChoices.DRAFT)
+        return condition
+
+    def clean(self):
+        super().clean()
+        if not (self.activity_id and self.column_id):
+            return
+        matrix = self.activity.matrix
+        if self.column.matrix_id != matrix.pk:
+            raise ValidationError({"column": "This column belongs to another matrix."})
+        try:
+            self.letters = VARIANTS[matrix.variant].normalise(self.letters)
+        except ValueError as exc:
+            raise ValidationError({"letters": str(exc)}) from exc
+        if not self.letters:
+            raise ValidationError({"letters": "A cell needs letters; delete it to empty it."})
 
 
 class RaciTemplate(PrimaryModel):
@@ -291,6 +379,17 @@ class AccessMatrix(EcosystemScopedModel):
     def __str__(self):
         return f"Access matrix of {self.ecosystem} v{self.version}"
 
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != MatrixStatusChoices.DRAFT
+
+    @classmethod
+    def access_filter(cls, context, action):
+        condition = context.ecosystem_scoped(action)
+        if action in ("change", "delete"):
+            condition &= Q(status=MatrixStatusChoices.DRAFT)
+        return condition
+
 
 class AccessGrant(models.Model):
     matrix = models.ForeignKey(AccessMatrix, on_delete=models.CASCADE, related_name="grants")
@@ -299,6 +398,8 @@ class AccessGrant(models.Model):
     level = models.CharField(
         max_length=10, choices=AccessLevelChoices.choices, default=AccessLevelChoices.NONE
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ("matrix", "role", "data_object")
@@ -310,3 +411,28 @@ class AccessGrant(models.Model):
 
     def __str__(self):
         return f"{self.role} / {self.data_object}: {self.level}"
+
+    @classmethod
+    def access_filter(cls, context, action):
+        """Seen with its matrix; changed only while the matrix is a draft."""
+        condition = context.ecosystem_scoped(action, prefix="matrix__ecosystem")
+        if action != "view":
+            condition &= Q(matrix__status=MatrixStatusChoices.DRAFT)
+        return condition
+
+    def clean(self):
+        super().clean()
+        eco = self.matrix.ecosystem_id if self.matrix_id else None
+        if self.role_id and self.role.ecosystem_id != eco:
+            raise ValidationError({"role": "This role belongs to another ecosystem."})
+        if self.data_object_id and self.data_object.ecosystem_id != eco:
+            raise ValidationError({"data_object": "This data object belongs to another ecosystem."})
+
+    @property
+    def flagged(self) -> bool:
+        """A provider may write a confidential data object: shown as a warning."""
+        return (
+            self.data_object.confidential
+            and self.level in (AccessLevelChoices.WRITE, AccessLevelChoices.FULL)
+            and self.role.layer == LayerChoices.PROVIDER
+        )

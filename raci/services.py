@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from siam.choices import LayerChoices
@@ -17,7 +17,7 @@ from . import rules
 from .choices import MatrixStatusChoices, ProcessChoices
 from .models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix, Role
 
-FIXED_HEADERS = ("phase", "activity", "process")
+FIXED_HEADERS = ("phase", "activity", "process", "owned_by")
 
 
 @dataclass
@@ -63,9 +63,14 @@ def _layer(column: RaciColumn, ecosystem) -> str:
     return LayerChoices.PROVIDER
 
 
-def load(matrix: RaciMatrix) -> LoadedMatrix:
+def load(matrix: RaciMatrix, holders: bool = False) -> LoadedMatrix:
+    """The matrix with its activities, columns and cells in three queries (four with
+    the people holding each role)."""
     activities = list(matrix.activities.all())
-    columns = list(matrix.columns.select_related("role__organisation", "person__organisation"))
+    columns = matrix.columns.select_related("role__organisation", "person__organisation")
+    if holders:
+        columns = columns.prefetch_related("role__holders")
+    columns = list(columns)
     cells = {
         (a.activity_id, a.column_id): a
         for a in RaciAssignment.objects.filter(activity__matrix=matrix)
@@ -88,9 +93,13 @@ def set_cell(matrix: RaciMatrix, activity: RaciActivity, column: RaciColumn, val
     except ValueError as exc:
         raise ValidationError({"letters": str(exc)}) from exc
     if letters:
-        RaciAssignment.objects.update_or_create(
+        cell, created = RaciAssignment.objects.get_or_create(
             activity=activity, column=column, defaults={"letters": letters}
         )
+        if not created and cell.letters != letters:
+            # New letters are a new commitment: the holder acknowledges again.
+            cell.letters, cell.acknowledged_by, cell.acknowledged_at = letters, None, None
+            cell.save()
     else:
         RaciAssignment.objects.filter(activity=activity, column=column).delete()
     return letters
@@ -139,7 +148,14 @@ def new_version(matrix: RaciMatrix, user=None) -> RaciMatrix:
         for c in loaded.columns
     }
     RaciAssignment.objects.bulk_create(
-        RaciAssignment(activity=activity_map[a], column=column_map[c], letters=cell.letters)
+        RaciAssignment(
+            activity=activity_map[a],
+            column=column_map[c],
+            letters=cell.letters,
+            # Unchanged letters stay acknowledged; set_cell clears it when they change.
+            acknowledged_by_id=cell.acknowledged_by_id,
+            acknowledged_at=cell.acknowledged_at,
+        )
         for (a, c), cell in loaded.cells.items()
     )
     return draft
@@ -221,7 +237,7 @@ def export_dataset(matrix: RaciMatrix) -> tablib.Dataset:
         headers=[*FIXED_HEADERS, *[c.label for c in loaded.columns]], title=str(matrix)[:31]
     )
     for a in loaded.activities:
-        row = [a.phase, a.name, a.process]
+        row = [a.phase, a.name, a.process, " ".join(a.must_be_owned_by or ())]
         row += [
             loaded.cells[(a.pk, c.pk)].letters if (a.pk, c.pk) in loaded.cells else ""
             for c in loaded.columns
@@ -245,23 +261,22 @@ def import_dataset(matrix: RaciMatrix, data: tablib.Dataset) -> ImportResult:
     _check_draft(matrix)
     loaded = load(matrix)
     columns = {c.label: c for c in loaded.columns}
-    headers = [h.strip() for h in (data.headers or [])]
+    headers = [str(h or "").strip() for h in (data.headers or [])]
+    fixed = len(FIXED_HEADERS)
     problems = []
-    if [h.lower() for h in headers[:3]] != list(FIXED_HEADERS):
+    if [h.lower() for h in headers[:fixed]] != list(FIXED_HEADERS):
+        found = ", ".join(headers[:fixed]) or "none"
         return ImportResult(
-            0,
-            0,
-            [
-                f"The first columns must be {', '.join(FIXED_HEADERS)}; found {', '.join(headers[:3]) or 'none'}."
-            ],
+            0, 0, [f"The first columns must be {', '.join(FIXED_HEADERS)}; found {found}."]
         )
-    unknown = [h for h in headers[3:] if h not in columns]
+    unknown = [h for h in headers[fixed:] if h not in columns]
     if unknown:
         problems.append(f"Unknown columns (add the roles first): {', '.join(unknown)}.")
     variant = rules.VARIANTS[matrix.variant]
     parsed, seen = [], set()
     for number, row in enumerate(data, start=2):
-        phase, name, process, *letters = [str(v or "").strip() for v in row]
+        phase, name, process, owned, *letters = [str(v or "").strip() for v in row]
+        owned_by = owned.replace(",", " ").split()
         if not name:
             problems.append(f"Row {number}: the activity has no name.")
             continue
@@ -271,9 +286,15 @@ def import_dataset(matrix: RaciMatrix, data: tablib.Dataset) -> ImportResult:
             problems.append(
                 f"Row {number}: unknown process {process!r} (use {', '.join(ProcessChoices.values)})."
             )
+        bad_layers = set(owned_by) - set(LayerChoices.values)
+        if bad_layers:
+            problems.append(
+                f"Row {number}: unknown layer {', '.join(sorted(bad_layers))} in owned_by "
+                f"(use {', '.join(LayerChoices.values)})."
+            )
         seen.add(name)
         cells = {}
-        for header, value in zip(headers[3:], letters, strict=False):
+        for header, value in zip(headers[fixed:], letters, strict=False):
             try:
                 normal = variant.normalise(value)
             except ValueError as exc:
@@ -281,18 +302,177 @@ def import_dataset(matrix: RaciMatrix, data: tablib.Dataset) -> ImportResult:
                 continue
             if normal and header in columns:
                 cells[columns[header]] = normal
-        parsed.append((phase, name, process, cells))
+        parsed.append((phase, name, process, owned_by, cells))
     if problems:
         return ImportResult(0, 0, problems)
     with transaction.atomic():
         matrix.activities.all().delete()
         count = 0
-        for position, (phase, name, process, cells) in enumerate(parsed):
+        for position, (phase, name, process, owned_by, cells) in enumerate(parsed):
             activity = RaciActivity.objects.create(
-                matrix=matrix, position=position, phase=phase, name=name, process=process
-            )
+                matrix=matrix, position=position, phase=phase, name=name, process=process,
+                must_be_owned_by=owned_by,
+            )  # fmt: skip
             RaciAssignment.objects.bulk_create(
                 RaciAssignment(activity=activity, column=c, letters=v) for c, v in cells.items()
             )
             count += len(cells)
     return ImportResult(len(parsed), count, [])
+
+
+# --- Workload analysis --------------------------------------------------------------------------
+
+
+@dataclass
+class Analysis:
+    letters: tuple[str, ...]
+    per_column: list[tuple[RaciColumn, dict[str, int], int]]  # column, letter counts, total
+    per_person: list[tuple[object, dict[str, int], int]]  # person, letter counts, total
+    unowned: list[RaciActivity]  # no owner letter (A, or D's approver in DACI)
+    owners_by_organisation: list[tuple[str, str, int]]  # organisation, layer, A count
+    owners_by_layer: dict[str, int]
+    max_load: int
+
+
+def analyse(loaded: LoadedMatrix) -> Analysis:
+    """Load per role and per person, unowned activities, and who holds the A's.
+
+    A person's load is the sum over the columns they are in: the roles they hold and
+    their own column. ``loaded`` must come from ``load(matrix, holders=True)``.
+    """
+    variant = loaded.variant
+    letters = tuple(variant.letters)
+    load_by_column = rules.workload(loaded.rule_data())
+    eco = loaded.matrix.ecosystem
+    per_column = []
+    people: dict[int, tuple[object, dict]] = {}
+    owners_by_org: dict[tuple[str, str], int] = {}
+    owners_by_layer = {layer: 0 for layer in LayerChoices.values}
+    for column in loaded.columns:
+        counts = {letter: load_by_column[column.pk][letter] for letter in letters}
+        per_column.append((column, counts, sum(counts.values())))
+        members = list(column.role.holders.all()) if column.role_id else [column.person]
+        for person in members:
+            _, total = people.setdefault(person.pk, (person, dict.fromkeys(letters, 0)))
+            for letter, count in counts.items():
+                total[letter] += count
+        owned = counts.get(variant.owner_letter, 0)
+        if owned:
+            org = column.role.organisation if column.role_id else column.person.organisation
+            layer = _layer(column, eco)
+            owners_by_org[(org.name, layer)] = owners_by_org.get((org.name, layer), 0) + owned
+            owners_by_layer[layer] += owned
+    owned_activities = {
+        a for (a, _), cell in loaded.cells.items() if variant.owner_letter in cell.letters
+    }
+    per_person = sorted(
+        ((p, c, sum(c.values())) for p, c in people.values()),
+        key=lambda row: (-row[2], row[0].name),
+    )
+    return Analysis(
+        letters=letters,
+        per_column=per_column,
+        per_person=per_person,
+        unowned=[a for a in loaded.activities if a.pk not in owned_activities],
+        owners_by_organisation=sorted(
+            ((org, layer, n) for (org, layer), n in owners_by_org.items()), key=lambda r: -r[2]
+        ),
+        owners_by_layer=owners_by_layer,
+        max_load=max(
+            [n for _, counts, _ in per_column for n in counts.values()]
+            + [n for _, counts, _ in per_person for n in counts.values()]
+            + [0]
+        ),
+    )
+
+
+# --- Acknowledgements -----------------------------------------------------------------------------
+
+
+def holder_columns(loaded: LoadedMatrix, person) -> set[int]:
+    """Columns ``person`` answers for: roles they hold and their own column."""
+    if person is None:
+        return set()
+    return {
+        c.pk
+        for c in loaded.columns
+        if c.person_id == person.pk or (c.role_id and person in c.role.holders.all())
+    }
+
+
+@transaction.atomic
+def acknowledge(matrix: RaciMatrix, person, assignment_ids=None) -> int:
+    """``person`` acknowledges their assignments (all, or those listed) in an approved
+    matrix; returns how many were acknowledged."""
+    if matrix.status != MatrixStatusChoices.APPROVED:
+        raise ValidationError("Only the approved version of a matrix is acknowledged.")
+    loaded = load(matrix, holders=True)
+    columns = holder_columns(loaded, person)
+    if not columns:
+        raise ValidationError("You hold no role in this matrix.")
+    cells = RaciAssignment.objects.filter(
+        activity__matrix=matrix, column_id__in=columns, acknowledged_at__isnull=True
+    )
+    if assignment_ids is not None:
+        cells = cells.filter(pk__in=assignment_ids)
+    return cells.update(acknowledged_by=person, acknowledged_at=timezone.now())
+
+
+def unacknowledged(matrix: RaciMatrix):
+    return (
+        RaciAssignment.objects.filter(activity__matrix=matrix, acknowledged_at__isnull=True)
+        .select_related("activity", "column__role__organisation", "column__person__organisation")
+        .prefetch_related("column__role__holders")
+        .order_by("column__position", "activity__position")
+    )
+
+
+# --- Escalation routing ---------------------------------------------------------------------------
+
+
+def accountable_users(ecosystem_ids, process: str) -> dict[int, set[int]]:
+    """Per ecosystem, the users holding R or A (or DACI's D / A) for ``process``'s
+    activities in that ecosystem's approved matrices: who is told of an SLA warning or
+    breach. Two queries whatever the number of ecosystems."""
+    from siam.models import Person
+
+    worker_and_owner = set()
+    for variant in rules.VARIANTS.values():
+        worker_and_owner |= {variant.owner_letter, variant.worker_letter}
+    cells = RaciAssignment.objects.filter(
+        activity__process=process,
+        activity__matrix__status=MatrixStatusChoices.APPROVED,
+        activity__matrix__ecosystem_id__in=ecosystem_ids,
+    ).values_list(
+        "activity__matrix__ecosystem_id", "letters", "column__person_id", "column__role_id"
+    )
+    person_ids_by_eco: dict[int, set[int]] = {}
+    role_ids_by_eco: dict[int, set[int]] = {}
+    for eco, letters, person_id, role_id in cells:
+        if not set(letters) & worker_and_owner:
+            continue
+        if person_id:
+            person_ids_by_eco.setdefault(eco, set()).add(person_id)
+        else:
+            role_ids_by_eco.setdefault(eco, set()).add(role_id)
+    all_roles = set().union(*role_ids_by_eco.values()) if role_ids_by_eco else set()
+    all_people = set().union(*person_ids_by_eco.values()) if person_ids_by_eco else set()
+    users_by_person: dict[int, int] = {}
+    users_by_role: dict[int, set[int]] = {}
+    if all_roles or all_people:
+        rows = (
+            Person.objects.filter(user__isnull=False, user__is_active=True)
+            .filter(models.Q(pk__in=all_people) | models.Q(raci_roles__in=all_roles))
+            .values_list("pk", "user_id", "raci_roles")
+        )
+        for person_id, user_id, role_id in rows:
+            users_by_person[person_id] = user_id
+            if role_id is not None:
+                users_by_role.setdefault(role_id, set()).add(user_id)
+    result: dict[int, set[int]] = {}
+    for eco in set(person_ids_by_eco) | set(role_ids_by_eco):
+        users = {users_by_person[p] for p in person_ids_by_eco.get(eco, ()) if p in users_by_person}
+        for role in role_ids_by_eco.get(eco, ()):
+            users |= users_by_role.get(role, set())
+        result[eco] = users
+    return result

@@ -9,30 +9,52 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.system import get_system_user
+from raci.choices import ProcessChoices
+from raci.services import accountable_users
 from siam.choices import MembershipRoleChoices
 
-from .choices import AlertLevelChoices, EscalationActionChoices, EventKindChoices
+from .choices import (
+    AlertLevelChoices,
+    ClassificationChoices,
+    EscalationActionChoices,
+    EventKindChoices,
+)
 from .models import EscalationRule, Notification, PriorityMatrix, SlaAlert
+
+#: Which RACI process decides who hears about an incident of each classification.
+PROCESS_FOR_CLASSIFICATION = {
+    ClassificationChoices.INCIDENT: ProcessChoices.INCIDENT,
+    ClassificationChoices.SERVICE_REQUEST: ProcessChoices.REQUEST,
+    ClassificationChoices.CHANGE_REQUEST: ProcessChoices.CHANGE,
+}
 
 
 def recipients_for(alert: SlaAlert):
-    """The integrator's editors and administrators, and the members of the party holding it.
+    """Who is told of a warning or breach: the matrix decides, access still applies.
 
-    Kept in one function so routing can be refined (e.g. by the RACI matrix) in one place.
+    When the ecosystem has an approved RACI matrix with activities for the incident's
+    process (incident, request or change management), the people holding R or A there
+    are told — restricted to those whose organisation may see the incident (the
+    integrator, the customer, and providers that hold or held it), so nobody is sent
+    a link they cannot open. Without such a matrix, the integrator's editors and
+    administrators and those of the party holding the incident are told.
     """
     incident = alert.incident_sla.incident
+    users = get_user_model().objects.filter(is_active=True)
+    process = PROCESS_FOR_CLASSIFICATION.get(incident.classification, ProcessChoices.INCIDENT)
+    from_matrix = accountable_users([incident.ecosystem_id], process).get(incident.ecosystem_id)
+    if from_matrix:
+        eco = incident.ecosystem
+        may_see = {eco.integrator_id, eco.customer_id, incident.holder_id}
+        may_see |= set(incident.holders.values_list("pk", flat=True))
+        return users.filter(pk__in=from_matrix, memberships__organisation_id__in=may_see).distinct()
     orgs = {incident.ecosystem.integrator_id}
     if incident.holder_id:
         orgs.add(incident.holder_id)
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__organisation_id__in=orgs,
-            memberships__role__in=[MembershipRoleChoices.EDITOR, MembershipRoleChoices.ADMIN],
-        )
-        .distinct()
-    )
+    return users.filter(
+        memberships__organisation_id__in=orgs,
+        memberships__role__in=[MembershipRoleChoices.EDITOR, MembershipRoleChoices.ADMIN],
+    ).distinct()
 
 
 def message_for(alert: SlaAlert) -> str:

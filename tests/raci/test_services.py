@@ -90,19 +90,27 @@ def test_export_then_import_gives_the_same_matrix(incident_matrix, fmt):
     assert services.load(draft).keyed_cells() == before
     assert services.compare(incident_matrix, draft) == {"added": [], "removed": [], "changed": []}
 
+    def attributes(matrix):
+        return [(a.phase, a.name, a.process, a.must_be_owned_by) for a in matrix.activities.all()]
+
+    assert attributes(draft) == attributes(incident_matrix)
+    assert any(owned for *_, owned in attributes(draft))
+
 
 def test_a_bad_import_reports_rows_and_changes_nothing(incident_matrix):
     before = services.load(incident_matrix).keyed_cells()
     data = services.export_dataset(incident_matrix)
     rows = [list(r) for r in data]
-    rows[0][3] = "X"  # not a RACI letter
+    rows[0][4] = "X"  # not a RACI letter
     rows[1][1] = ""  # no activity name
     rows[2][2] = "astrology"
+    rows[3][3] = "customer board"
     bad = tablib.Dataset(*rows, headers=data.headers)
     result = services.import_dataset(incident_matrix, bad)
     assert any(e.startswith("Row 2,") and "not a RACI value" in e for e in result.errors)
     assert any(e.startswith("Row 3:") and "no name" in e for e in result.errors)
     assert any("unknown process" in e for e in result.errors)
+    assert any(e.startswith("Row 5:") and "unknown layer board" in e for e in result.errors)
     assert services.load(incident_matrix).keyed_cells() == before
     unknown = tablib.Dataset(*rows[:1], headers=[*data.headers[:-1], "Nobody"])
     assert "Unknown columns" in services.import_dataset(incident_matrix, unknown).errors[0]
