@@ -16,6 +16,7 @@ api_patterns = [
     path("", core_views.APIRootView.as_view(), name="api-root"),
     path("siam/", include("siam.api.urls")),
     path("slas/", include("slas.api.urls")),
+    path("raci/", include("raci.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets a few inline styles; allow them on this page only.
     path(
@@ -45,6 +46,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("siam/", include("siam.urls")),
     path("slas/", include("slas.urls")),
+    path("raci/", include("raci.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -31,6 +31,18 @@ MENU = (
             ("My notifications", "slas:notification_list"),
         ),
     ),
+    (
+        "Ownership",
+        "ti-users-group",
+        (
+            ("RACI matrices", "raci:racimatrix_list"),
+            ("My assignments", "raci:my_assignments"),
+            ("Roles", "raci:role_list"),
+            ("Templates", "raci:racitemplate_list"),
+            ("Identity access matrices", "raci:accessmatrix_list"),
+            ("Data objects", "raci:dataobject_list"),
+        ),
+    ),
 )
 
 

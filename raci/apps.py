@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RaciConfig(AppConfig):
@@ -6,3 +7,8 @@ class RaciConfig(AppConfig):
 
     name = "raci"
     verbose_name = "RACI"
+
+    def ready(self):
+        from .services import sync_built_in_templates
+
+        post_migrate.connect(sync_built_in_templates, sender=self)

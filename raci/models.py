@@ -17,6 +17,26 @@ from .choices import AccessLevelChoices, MatrixStatusChoices, ProcessChoices, Va
 from .rules import VARIANTS
 
 
+def layers_of(organisation_id, ecosystem) -> set[str]:
+    layers = set()
+    if organisation_id == ecosystem.integrator_id:
+        layers.add(LayerChoices.INTEGRATOR)
+    if organisation_id == ecosystem.customer_id:
+        layers.add(LayerChoices.CUSTOMER)
+    if ecosystem.service_providers.filter(organisation_id=organisation_id).exists():
+        layers.add(LayerChoices.PROVIDER)
+    return layers
+
+
+def layer_of(organisation_id, ecosystem) -> str:
+    """The layer an organisation plays; the integrator wins when it is also the customer."""
+    if organisation_id == ecosystem.integrator_id:
+        return LayerChoices.INTEGRATOR
+    if organisation_id == ecosystem.customer_id:
+        return LayerChoices.CUSTOMER
+    return LayerChoices.PROVIDER
+
+
 class Role(EcosystemScopedModel):
     """A role of one organisation in the ecosystem, held by people (so a matrix stays
     valid when people change)."""
@@ -28,6 +48,13 @@ class Role(EcosystemScopedModel):
         Organisation, on_delete=models.PROTECT, related_name="raci_roles"
     )
     name = models.CharField(max_length=200, help_text="e.g. Service Desk Lead")
+    acts_as = models.CharField(
+        max_length=20,
+        choices=LayerChoices.choices,
+        blank=True,
+        help_text="The layer the role acts for, when its organisation plays several (an "
+        "internal integrator is also the customer). Empty: derived from the organisation.",
+    )
     description = models.TextField(blank=True)
     holders = models.ManyToManyField(Person, related_name="raci_roles", blank=True)
 
@@ -49,22 +76,19 @@ class Role(EcosystemScopedModel):
 
     @property
     def layer(self) -> str:
-        eco = self.ecosystem
-        if self.organisation_id == eco.integrator_id:
-            return LayerChoices.INTEGRATOR
-        if self.organisation_id == eco.customer_id:
-            return LayerChoices.CUSTOMER
-        return LayerChoices.PROVIDER
+        return self.acts_as or layer_of(self.organisation_id, self.ecosystem)
 
     def clean(self):
         super().clean()
-        if (
-            self.ecosystem_id
-            and self.organisation_id
-            and self.organisation_id not in self.party_ids()
-        ):
+        if not (self.ecosystem_id and self.organisation_id):
+            return
+        if self.organisation_id not in self.party_ids():
             raise ValidationError(
                 {"organisation": "This organisation takes no part in the ecosystem."}
+            )
+        if self.acts_as and self.acts_as not in layers_of(self.organisation_id, self.ecosystem):
+            raise ValidationError(
+                {"acts_as": f"{self.organisation} is not the {self.acts_as} of this ecosystem."}
             )
 
 

@@ -15,7 +15,7 @@ from siam.choices import LayerChoices
 
 from . import rules
 from .choices import MatrixStatusChoices, ProcessChoices
-from .models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix, Role
+from .models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix, Role, layer_of
 
 FIXED_HEADERS = ("phase", "activity", "process", "owned_by")
 
@@ -55,12 +55,9 @@ class LoadedMatrix:
 
 
 def _layer(column: RaciColumn, ecosystem) -> str:
-    org_id = column.role.organisation_id if column.role_id else column.person.organisation_id
-    if org_id == ecosystem.integrator_id:
-        return LayerChoices.INTEGRATOR
-    if org_id == ecosystem.customer_id:
-        return LayerChoices.CUSTOMER
-    return LayerChoices.PROVIDER
+    if column.role_id and column.role.acts_as:
+        return column.role.acts_as
+    return layer_of(column.organisation_id, ecosystem)
 
 
 def load(matrix: RaciMatrix, holders: bool = False) -> LoadedMatrix:
@@ -183,7 +180,10 @@ def create_from_template(
     columns = {}
     for position, spec in enumerate(template["columns"]):
         role, _ = Role.objects.get_or_create(
-            ecosystem=ecosystem, organisation=orgs[spec["layer"]], name=spec["name"]
+            ecosystem=ecosystem,
+            organisation=orgs[spec["layer"]],
+            name=spec["name"],
+            defaults={"acts_as": spec["layer"]},
         )
         columns[spec["name"]] = RaciColumn.objects.create(
             matrix=matrix, position=position, role=role
@@ -476,3 +476,61 @@ def accountable_users(ecosystem_ids, process: str) -> dict[int, set[int]]:
             users |= users_by_role.get(role, set())
         result[eco] = users
     return result
+
+
+# --- Templates ---------------------------------------------------------------------------------
+
+
+def sync_built_in_templates(**kwargs) -> None:
+    """Keep the built-in templates in the database (after every migrate), so they are
+    listed, previewed and chosen like saved ones. Built-ins have no owner: everybody
+    sees them and only administrators change them."""
+    from .models import RaciTemplate
+    from .templates import BUILT_IN
+
+    for name, spec in BUILT_IN.items():
+        RaciTemplate.objects.update_or_create(
+            name=name,
+            owner=None,
+            defaults={
+                "variant": spec["variant"],
+                "description": spec.get("description", ""),
+                "content": spec["content"],
+            },
+        )
+
+
+def save_as_template(matrix: RaciMatrix, name: str, owner, description: str = ""):
+    from .models import RaciTemplate
+
+    return RaciTemplate.objects.create(
+        name=name,
+        description=description,
+        variant=matrix.variant,
+        content=as_template(matrix),
+        owner=owner,
+    )
+
+
+def place_activity(activity: RaciActivity) -> RaciActivity:
+    """Save a new activity at the end of its phase (or of the matrix), so phases stay
+    together in the grid."""
+    _check_draft(activity.matrix)
+    siblings = RaciActivity.objects.filter(matrix=activity.matrix)
+    last_in_phase = (
+        siblings.filter(phase=activity.phase)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+        if activity.phase
+        else None
+    )
+    if last_in_phase is None:
+        activity.position = (
+            siblings.order_by("-position").values_list("position", flat=True).first() or 0
+        ) + 1
+    else:
+        siblings.filter(position__gt=last_in_phase).update(position=models.F("position") + 1)
+        activity.position = last_in_phase + 1
+    activity.save()
+    return activity

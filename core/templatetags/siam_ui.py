@@ -72,3 +72,11 @@ def querystring_without(context, *keys):
 @register.filter
 def verbose_plural(model):
     return model._meta.verbose_name_plural
+
+
+@register.simple_tag
+def pdf_static(path):
+    """A static file as a local ``file:`` URL, for PDF templates (see ``core.pdf``)."""
+    from core.pdf import static_file_url
+
+    return static_file_url(path)
