@@ -286,7 +286,9 @@ class CellView(MatrixMixin, View):
     def post(self, request, pk, activity, column):
         matrix = self.get_matrix(request, pk)
         activity = get_object_or_404(RaciActivity, pk=activity, matrix=matrix)
-        column = get_object_or_404(RaciColumn, pk=column, matrix=matrix)
+        column = get_object_or_404(
+            RaciColumn.objects.select_related("role", "person"), pk=column, matrix=matrix
+        )
         value = request.POST.get("value", "")
         error = None
         try:
@@ -445,15 +447,18 @@ class ExportView(MatrixMixin, View):
         if fmt == "pdf":
             loaded = services.load(matrix)
             grid = grid_context(loaded, editable=False)
-            # One page: the type shrinks as rows (with phase headings) and columns grow.
-            lines = len(loaded.activities) + len(grid["phases"]) + 6
-            font_pt = max(4.5, min(9.0, 440 / lines, 120 / max(len(loaded.columns), 1)))
+            # One page: pick A4 or A3 landscape and shrink the type so every row fits.
+            lines = len(loaded.activities) + len(grid["phases"]) + 4
+            page, height = ("A4", 595) if lines <= 40 else ("A3", 842)
+            per_line = (height - 150) / lines  # points left for each table line
+            font_pt = max(4.5, min(9.0, (per_line - 2.6) / 1.25))
             context = {
                 **grid,
                 "object": matrix,
                 "generated_at": timezone.now(),
                 "variant_name": loaded.variant.name,
                 "font_pt": round(font_pt, 1),
+                "page_size": page,
                 "head_pt": round(max(4.5, min(font_pt, 8.0)), 1),
             }
             return _download(

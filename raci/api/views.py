@@ -212,7 +212,12 @@ class RaciColumnViewSet(RestrictedModelViewSet):
 class RaciAssignmentViewSet(RestrictedModelViewSet):
     queryset = RaciAssignment.objects.select_related("activity", "column", "acknowledged_by")
     serializer_class = serializers.RaciAssignmentSerializer
-    filterset_fields = {"activity__matrix": ["exact"], "column": ["exact"], "activity": ["exact"]}
+    filterset_fields = {
+        "activity__matrix": ["exact"],
+        "column": ["exact"],
+        "activity": ["exact"],
+        "letters": ["exact"],
+    }
 
 
 class RaciTemplateViewSet(RestrictedModelViewSet):

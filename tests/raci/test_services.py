@@ -12,14 +12,6 @@ from raci.templates import BUILT_IN
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def incident_matrix(world):
-    spec = BUILT_IN["Incident management"]
-    return services.create_from_template(
-        world.a, "Incident management", spec["content"], spec["variant"]
-    )
-
-
 @pytest.mark.parametrize("name", sorted(BUILT_IN))
 def test_every_built_in_template_is_valid(world, name):
     spec = BUILT_IN[name]
