@@ -317,6 +317,21 @@ def test_activities_and_columns_are_added_and_removed(world, client_for, inciden
     assert "Vendor Desk" in client.get(incident_matrix.get_absolute_url()).content.decode()
     client.post(reverse("raci:racicolumn_delete", args=[incident_matrix.pk, column.pk]))
     assert not incident_matrix.columns.filter(role=role).exists()
+
+    # A named person can be a column too; their organisation gives the layer.
+    client.post(
+        reverse("raci:racicolumn_add", args=[incident_matrix.pk]), {"person": world.person.pk}
+    )
+    person_column = incident_matrix.columns.get(person=world.person)
+    assert person_column.label == "Carla Customer (Customer Co)"
+    rule_columns = {c.id: c for c in services.load(incident_matrix).rule_data().columns}
+    assert rule_columns[person_column.pk].layer == "customer"
+    both = client.post(
+        reverse("raci:racicolumn_add", args=[incident_matrix.pk]),
+        {"role": role.pk, "person": world.person.pk},
+        follow=True,
+    )
+    assert "Choose a role or a person" in both.content.decode()
     activity = incident_matrix.activities.get(name="Escalate to the vendor")
     client.post(reverse("raci:raciactivity_delete", args=[incident_matrix.pk, activity.pk]))
     assert not RaciActivity.objects.filter(pk=activity.pk).exists()
