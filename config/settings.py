@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "siam.choices.ContractStatusChoices",
         "FlowStatusEnum": "siam.choices.FlowStatusChoices",
         "IncidentStatusEnum": "slas.choices.IncidentStatusChoices",
+        "RequirementStatusEnum": "requirements_app.choices.RequirementStatusChoices",
     },
 }
 

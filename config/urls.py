@@ -17,6 +17,7 @@ api_patterns = [
     path("siam/", include("siam.api.urls")),
     path("slas/", include("slas.api.urls")),
     path("raci/", include("raci.api.urls")),
+    path("requirements/", include("requirements_app.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets a few inline styles; allow them on this page only.
     path(
@@ -47,6 +48,7 @@ urlpatterns = [
     path("siam/", include("siam.urls")),
     path("slas/", include("slas.urls")),
     path("raci/", include("raci.urls")),
+    path("requirements/", include("requirements_app.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

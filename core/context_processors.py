@@ -32,6 +32,20 @@ MENU = (
         ),
     ),
     (
+        "Requirements",
+        "ti-list-check",
+        (
+            ("Requirements", "requirements_app:requirement_list"),
+            ("Traceability matrix", "requirements_app:traceability"),
+            ("User stories", "requirements_app:userstory_list"),
+            ("Use cases", "requirements_app:usecase_list"),
+            ("Pain points", "requirements_app:painpoint_list"),
+            ("To-be visions", "requirements_app:vision_list"),
+            ("Design questions", "requirements_app:designquestion_list"),
+            ("Business rules", "requirements_app:businessrule_list"),
+        ),
+    ),
+    (
         "Ownership",
         "ti-users-group",
         (

@@ -6,3 +6,6 @@ class RequirementsConfig(AppConfig):
 
     name = "requirements_app"
     verbose_name = "Requirements"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -150,6 +150,9 @@ class ObjectEditView(ObjectMixin, View):
     def save_form(self, form):
         return form.save()
 
+    def after_save(self, obj, form, formsets, creating: bool) -> None:
+        """Hook inside the save's transaction, after the inline formsets are saved."""
+
     def get_extra_context(self, request, instance) -> dict:
         return {}
 
@@ -198,6 +201,7 @@ class ObjectEditView(ObjectMixin, View):
             for formset in formsets.values():
                 formset.instance = obj
                 formset.save()
+            self.after_save(obj, form, formsets, creating)
             # Re-check after save: the saved object must lie inside what the user may
             # change, whatever combination of fields the form allowed.
             allowed = self.restricted(ADD if creating else CHANGE).filter(pk=obj.pk).exists()

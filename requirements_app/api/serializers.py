@@ -1,0 +1,328 @@
+from rest_framework import serializers
+
+from core.api.serializers import ValidatedModelSerializer
+
+from ..models import (
+    AcceptanceCriterion,
+    BusinessRule,
+    DesignQuestion,
+    FieldMapping,
+    PainPoint,
+    Requirement,
+    StoryLink,
+    Transition,
+    UseCase,
+    UseCaseLink,
+    UseCaseStep,
+    UserStory,
+    ValueMapping,
+    Vision,
+)
+
+COMMON = ("id", "url", "display")
+
+
+class PainPointSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = PainPoint
+        fields = (*COMMON, "ecosystem", "title", "description", "affected", "parties", "severity")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        eco = attrs.get("ecosystem") or self.instance.ecosystem
+        ids = {
+            eco.customer_id,
+            eco.integrator_id,
+            *eco.service_providers.values_list("organisation_id", flat=True),
+        }
+        outsiders = [str(p) for p in attrs.get("parties", []) if p.pk not in ids]
+        if outsiders:
+            raise serializers.ValidationError(
+                {"parties": f"Not parties of {eco}: {', '.join(outsiders)}."}
+            )
+        return attrs
+
+
+class VisionSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = Vision
+        fields = (*COMMON, "ecosystem", "statement", "goals")
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AcceptanceCriterion
+        fields = ("id", "position", "text", "met")
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Transition
+        fields = ("source", "target", "by", "at", "note")
+
+
+class RequirementSerializer(ValidatedModelSerializer):
+    criteria = CriterionSerializer(many=True, required=False)
+    transitions = TransitionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Requirement
+        fields = (
+            *COMMON, "ecosystem", "code", "title", "statement", "rationale", "priority", "owner", "pain_points",
+            "status", "criteria", "transitions", "created", "last_updated",
+        )  # fmt: skip
+        read_only_fields = ("code", "status")
+
+    def validate(self, attrs):
+        criteria = attrs.pop("criteria", None)
+        attrs = super().validate(attrs)
+        eco = attrs.get("ecosystem") or self.instance.ecosystem
+        for point in attrs.get("pain_points", []):
+            if point.ecosystem_id != eco.pk:
+                raise serializers.ValidationError(
+                    {"pain_points": f"“{point}” is a pain point of another ecosystem."}
+                )
+        if criteria is not None:
+            attrs["criteria"] = criteria
+        return attrs
+
+    def _save_criteria(self, requirement, criteria):
+        if criteria is None:
+            return
+        requirement.criteria.all().delete()
+        AcceptanceCriterion.objects.bulk_create(
+            AcceptanceCriterion(requirement=requirement, **{"position": n, **c})
+            for n, c in enumerate(criteria)
+        )
+
+    def create(self, validated_data):
+        criteria = validated_data.pop("criteria", None)
+        requirement = super().create(validated_data)
+        self._save_criteria(requirement, criteria)
+        return requirement
+
+    def update(self, instance, validated_data):
+        criteria = validated_data.pop("criteria", None)
+        self.criteria_changed = criteria is not None and [c["text"] for c in criteria] != [
+            c.text for c in instance.criteria.all()
+        ]
+        requirement = super().update(instance, validated_data)
+        self._save_criteria(requirement, criteria)
+        return requirement
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(
+        choices=[c for c in Transition._meta.get_field("target").choices]
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class TracedSerializer(ValidatedModelSerializer):
+    """Stories and use cases with the codes of the requirements they trace to."""
+
+    link_model = None
+
+    def validate(self, attrs):
+        requirements = attrs.pop("requirements", None)
+        attrs = super().validate(attrs)
+        eco = attrs.get("ecosystem") or self.instance.ecosystem
+        for req in requirements or []:
+            if req.ecosystem_id != eco.pk:
+                raise serializers.ValidationError(
+                    {"requirements": f"{req.code} belongs to another ecosystem."}
+                )
+        if requirements is not None:
+            attrs["requirements"] = requirements
+        return attrs
+
+    def _link(self, item, requirements):
+        if requirements is None:
+            return
+        field = self.link_model.item_field
+        self.link_model.objects.filter(**{field: item}).exclude(
+            requirement__in=requirements
+        ).delete()
+        have = set(
+            self.link_model.objects.filter(**{field: item}).values_list("requirement_id", flat=True)
+        )
+        self.link_model.objects.bulk_create(
+            self.link_model(**{field: item}, requirement=r)
+            for r in requirements
+            if r.pk not in have
+        )
+
+    def create(self, validated_data):
+        requirements = validated_data.pop("requirements", None)
+        extra = {k: validated_data.pop(k) for k in list(validated_data) if k in self.nested}
+        item = super().create(validated_data)
+        self._link(item, requirements)
+        self.save_nested(item, extra)
+        return item
+
+    def update(self, instance, validated_data):
+        requirements = validated_data.pop("requirements", None)
+        extra = {k: validated_data.pop(k) for k in list(validated_data) if k in self.nested}
+        item = super().update(instance, validated_data)
+        self._link(item, requirements)
+        self.save_nested(item, extra)
+        return item
+
+    nested: tuple = ()
+
+    def save_nested(self, item, extra):
+        pass
+
+
+class LinkSerializer(serializers.Serializer):
+    requirement = serializers.CharField(source="requirement.code")
+    suspect = serializers.BooleanField()
+
+
+class UserStorySerializer(TracedSerializer):
+    link_model = StoryLink
+    nested = ("criteria",)
+    requirements = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Requirement.objects.all(), required=False
+    )
+    criteria = CriterionSerializer(many=True, required=False)
+    links = LinkSerializer(many=True, read_only=True)
+    sentence = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = UserStory
+        fields = (
+            *COMMON,
+            "ecosystem",
+            "code",
+            "role",
+            "goal",
+            "benefit",
+            "sentence",
+            "requirements",
+            "links",
+            "criteria",
+        )
+        read_only_fields = ("code",)
+
+    def validate(self, attrs):
+        criteria = attrs.pop("criteria", None)
+        attrs = super().validate(attrs)
+        if criteria is not None:
+            attrs["criteria"] = criteria
+        return attrs
+
+    def save_nested(self, story, extra):
+        if "criteria" in extra:
+            story.criteria.all().delete()
+            AcceptanceCriterion.objects.bulk_create(
+                AcceptanceCriterion(story=story, **{"position": n, **c})
+                for n, c in enumerate(extra["criteria"])
+            )
+
+
+class StepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = UseCaseStep
+        fields = ("id", "kind", "position", "text")
+
+
+class UseCaseSerializer(TracedSerializer):
+    link_model = UseCaseLink
+    nested = ("steps",)
+    requirements = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Requirement.objects.all(), required=False
+    )
+    steps = StepSerializer(many=True, required=False)
+    links = LinkSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = UseCase
+        fields = (
+            *COMMON, "ecosystem", "code", "title", "actors", "preconditions", "postconditions", "steps",
+            "requirements", "links",
+        )  # fmt: skip
+        read_only_fields = ("code",)
+
+    def validate(self, attrs):
+        steps = attrs.pop("steps", None)
+        attrs = super().validate(attrs)
+        if steps is not None:
+            attrs["steps"] = steps
+        return attrs
+
+    def save_nested(self, use_case, extra):
+        if "steps" in extra:
+            use_case.steps.all().delete()
+            UseCaseStep.objects.bulk_create(
+                UseCaseStep(use_case=use_case, **s) for s in extra["steps"]
+            )
+
+
+class DesignQuestionSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = DesignQuestion
+        fields = (
+            *COMMON,
+            "ecosystem",
+            "category",
+            "position",
+            "question",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "status",
+        )
+        read_only_fields = ("answered_at",)
+
+
+class BusinessRuleSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = BusinessRule
+        fields = (*COMMON, "ecosystem", "name", "statement", "flows")
+
+
+class FieldMappingSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = FieldMapping
+        fields = (
+            *COMMON, "flow", "position", "source_field", "source_type", "source_max_length", "target_field",
+            "target_type", "target_max_length", "semantics", "sample_values", "source_values",
+        )  # fmt: skip
+
+
+class ValueMappingSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = ValueMapping
+        fields = (*COMMON, "field", "direction", "source_value", "target_value", "rule")
+
+
+class ProblemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.IntegerField(source="field_id", allow_null=True)
+
+
+class TraceRowSerializer(serializers.Serializer):
+    requirement = serializers.CharField(source="requirement.code")
+    title = serializers.CharField(source="requirement.title")
+    status = serializers.CharField(source="requirement.status")
+    pain_points = serializers.SerializerMethodField()
+    stories = serializers.SerializerMethodField()
+    use_cases = serializers.SerializerMethodField()
+    criteria = serializers.SerializerMethodField()
+    gaps = serializers.ListField(child=serializers.CharField())
+
+    def get_pain_points(self, row) -> list[str]:
+        return [p.title for p in row.pain_points]
+
+    def get_stories(self, row) -> list[dict]:
+        return [{"code": s.code, "suspect": suspect} for s, suspect in row.stories]
+
+    def get_use_cases(self, row) -> list[dict]:
+        return [{"code": u.code, "suspect": suspect} for u, suspect in row.use_cases]
+
+    def get_criteria(self, row) -> int:
+        return len(row.criteria)

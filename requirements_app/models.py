@@ -1,0 +1,479 @@
+"""Requirements of an ecosystem's integration programme (DESIGN.md ``requirements_app``):
+pain points and the to-be vision, business requirements with acceptance criteria and a
+review workflow, user stories and use cases traced to them, the design-question
+catalogue, the data dictionary of each integration flow, and business rules."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from core.querysets import RestrictedQuerySet
+from siam.models import EcosystemScopedModel, IntegrationFlow, Organisation, Person
+
+from .choices import (
+    MappingDirectionChoices,
+    MoscowChoices,
+    QuestionCategoryChoices,
+    QuestionStatusChoices,
+    RequirementStatusChoices,
+    SeverityChoices,
+    StepKindChoices,
+    ValueRuleChoices,
+)
+
+
+class CodedModel(EcosystemScopedModel):
+    """An item with a stable code per ecosystem (REQ-001 …), assigned on first save."""
+
+    code_prefix = ""
+    code = models.CharField(max_length=20, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            codes = (
+                type(self)
+                ._base_manager.filter(ecosystem_id=self.ecosystem_id)
+                .values_list("code", flat=True)
+            )
+            numbers = [int(m.group(1)) for c in codes if (m := re.search(r"(\d+)$", c))]
+            self.code = f"{self.code_prefix}-{max(numbers, default=0) + 1:03d}"
+        super().save(*args, **kwargs)
+
+
+class PainPoint(EcosystemScopedModel):
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="pain_points"
+    )
+    title = models.CharField(max_length=200, help_text="What hurts, in a sentence.")
+    description = models.TextField(blank=True, help_text="How it happens today and what it costs.")
+    affected = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who feels it, e.g. Mercuri's customer service agents.",
+    )
+    parties = models.ManyToManyField(
+        Organisation, blank=True, related_name="pain_points", help_text="The parties involved."
+    )
+    severity = models.CharField(
+        max_length=10, choices=SeverityChoices.choices, default=SeverityChoices.MEDIUM
+    )
+
+    history = HistoricalRecords(m2m_fields=[parties])
+
+    class Meta:
+        ordering = ("ecosystem__name", "title")
+        verbose_name = "pain point"
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.ecosystem_id and not self.title.strip():
+            raise ValidationError({"title": "Say what hurts."})
+
+
+class Vision(EcosystemScopedModel):
+    """The ecosystem's to-be vision: one statement per ecosystem."""
+
+    ecosystem = models.OneToOneField(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="vision"
+    )
+    statement = models.TextField(help_text="Where the ecosystem is going, in the customer's words.")
+    goals = models.TextField(blank=True, help_text="One goal per line.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "to-be vision"
+
+    def __str__(self):
+        return f"Vision of {self.ecosystem}"
+
+
+class Requirement(CodedModel):
+    code_prefix = "REQ"
+
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="requirements"
+    )
+    title = models.CharField(max_length=200)
+    statement = models.TextField(help_text="What the solution shall do, verifiably.")
+    rationale = models.TextField(
+        blank=True, help_text="Why: the pain it removes or the goal it serves."
+    )
+    priority = models.CharField(
+        max_length=10, choices=MoscowChoices.choices, default=MoscowChoices.SHOULD
+    )
+    owner = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="requirements_owned"
+    )
+    pain_points = models.ManyToManyField(PainPoint, blank=True, related_name="requirements")
+    status = models.CharField(
+        max_length=20, choices=RequirementStatusChoices.choices, default=RequirementStatusChoices.DRAFT,
+        editable=False,
+    )  # fmt: skip
+
+    history = HistoricalRecords(m2m_fields=[pain_points])
+
+    class Meta:
+        ordering = ("ecosystem__name", "code")
+        verbose_name = "business requirement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("ecosystem", "code"), name="req_requirement_unique_code"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Transition(models.Model):
+    """Who moved a requirement from one status to another, and when (append-only)."""
+
+    requirement = models.ForeignKey(
+        Requirement, on_delete=models.CASCADE, related_name="transitions"
+    )
+    source = models.CharField(max_length=20, choices=RequirementStatusChoices.choices)
+    target = models.CharField(max_length=20, choices=RequirementStatusChoices.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("requirement", "at", "id")
+
+    def __str__(self):
+        return f"{self.requirement.code}: {self.source} → {self.target}"
+
+
+class UserStory(CodedModel):
+    code_prefix = "US"
+
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="user_stories"
+    )
+    role = models.CharField(
+        "As a …", max_length=200, help_text="Who wants it, e.g. customer service agent at Mercuri."
+    )
+    goal = models.TextField("I want …", help_text="What they want to do.")
+    benefit = models.TextField("so that …", help_text="Why it matters to them.")
+    requirements = models.ManyToManyField(
+        Requirement, through="StoryLink", blank=True, related_name="stories"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("ecosystem__name", "code")
+        verbose_name = "user story"
+        verbose_name_plural = "user stories"
+        constraints = [
+            models.UniqueConstraint(fields=("ecosystem", "code"), name="req_story_unique_code")
+        ]
+
+    def __str__(self):
+        return f"{self.code} As a {self.role}, I want {self.goal}"
+
+    @property
+    def sentence(self) -> str:
+        return f"As a {self.role}, I want {self.goal}, so that {self.benefit}."
+
+    def clean(self):
+        super().clean()
+        missing = [
+            label for name, label in (("role", "who (As a …)"), ("goal", "what (I want …)"), ("benefit", "why (so that …)"))
+            if not (getattr(self, name) or "").strip()
+        ]  # fmt: skip
+        if missing:
+            raise ValidationError(
+                f"A user story says {', '.join(missing)}: “As a <role>, I want <goal>, so that <benefit>”."
+            )
+
+
+class UseCase(CodedModel):
+    code_prefix = "UC"
+
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="use_cases"
+    )
+    title = models.CharField(max_length=200)
+    actors = models.CharField(
+        max_length=300, help_text="Comma-separated, e.g. Elaine (Jira), Zendesk."
+    )
+    preconditions = models.TextField(blank=True)
+    postconditions = models.TextField(blank=True)
+    requirements = models.ManyToManyField(
+        Requirement, through="UseCaseLink", blank=True, related_name="use_cases"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("ecosystem__name", "code")
+        verbose_name = "use case"
+        constraints = [
+            models.UniqueConstraint(fields=("ecosystem", "code"), name="req_usecase_unique_code")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class TraceLink(models.Model):
+    """A trace from an item to a requirement; suspect when the requirement changed
+    after approval, until someone re-confirms the item still holds."""
+
+    suspect = models.BooleanField(default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{getattr(self, self.item_field)} → {self.requirement}"
+
+    def clean(self):
+        super().clean()
+        item = getattr(self, self.item_field, None)
+        if (
+            item is not None
+            and self.requirement_id
+            and item.ecosystem_id != self.requirement.ecosystem_id
+        ):
+            raise ValidationError({"requirement": "This requirement belongs to another ecosystem."})
+
+
+class StoryLink(TraceLink):
+    item_field = "story"
+    story = models.ForeignKey(UserStory, on_delete=models.CASCADE, related_name="links")
+    requirement = models.ForeignKey(
+        Requirement, on_delete=models.CASCADE, related_name="story_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("story", "requirement"), name="req_storylink_unique")
+        ]
+
+    @classmethod
+    def access_filter(cls, context, action):
+        return context.ecosystem_scoped(action, prefix="story__ecosystem")
+
+
+class UseCaseLink(TraceLink):
+    item_field = "use_case"
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="links")
+    requirement = models.ForeignKey(
+        Requirement, on_delete=models.CASCADE, related_name="use_case_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("use_case", "requirement"), name="req_uclink_unique")
+        ]
+
+    @classmethod
+    def access_filter(cls, context, action):
+        return context.ecosystem_scoped(action, prefix="use_case__ecosystem")
+
+
+class AcceptanceCriterion(models.Model):
+    """One checkable criterion of a requirement or of a user story."""
+
+    requirement = models.ForeignKey(
+        Requirement, on_delete=models.CASCADE, null=True, blank=True, related_name="criteria"
+    )
+    story = models.ForeignKey(
+        UserStory, on_delete=models.CASCADE, null=True, blank=True, related_name="criteria"
+    )
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField(help_text="Given … when … then …, or a measurable statement.")
+    met = models.BooleanField(default=False, help_text="Checked when verified.")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("position", "id")
+        verbose_name = "acceptance criterion"
+        verbose_name_plural = "acceptance criteria"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(requirement__isnull=False, story__isnull=True)
+                | Q(requirement__isnull=True, story__isnull=False),
+                name="req_criterion_one_owner",
+                violation_error_message="A criterion belongs to a requirement or to a story.",
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @classmethod
+    def access_filter(cls, context, action):
+        return context.ecosystem_scoped(
+            action, prefix="requirement__ecosystem"
+        ) | context.ecosystem_scoped(action, prefix="story__ecosystem")
+
+
+class UseCaseStep(models.Model):
+    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(
+        max_length=20, choices=StepKindChoices.choices, default=StepKindChoices.MAIN
+    )
+    text = models.TextField()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("kind", "position", "id")
+        verbose_name = "step"
+
+    def __str__(self):
+        return self.text[:80]
+
+    @classmethod
+    def access_filter(cls, context, action):
+        return context.ecosystem_scoped(action, prefix="use_case__ecosystem")
+
+
+class DesignQuestion(EcosystemScopedModel):
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="design_questions"
+    )
+    category = models.CharField(max_length=20, choices=QuestionCategoryChoices.choices)
+    position = models.PositiveIntegerField(default=0)
+    question = models.TextField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=QuestionStatusChoices.choices, default=QuestionStatusChoices.OPEN
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("ecosystem__name", "category", "position", "id")
+        verbose_name = "design question"
+
+    def __str__(self):
+        return self.question[:100]
+
+    def save(self, *args, **kwargs):
+        if self.status == QuestionStatusChoices.OPEN:
+            self.answered_at = None
+        elif self.answered_at is None:
+            self.answered_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.status != QuestionStatusChoices.OPEN and not self.answer.strip():
+            raise ValidationError({"answer": "An answered or agreed question needs its answer."})
+
+
+class FieldMapping(models.Model):
+    """One row of a flow's data dictionary: a source field and the target field it feeds."""
+
+    flow = models.ForeignKey(
+        IntegrationFlow, on_delete=models.CASCADE, related_name="field_mappings"
+    )
+    position = models.PositiveIntegerField(default=0)
+    source_field = models.CharField(max_length=100, blank=True, help_text="e.g. short_description")
+    target_field = models.CharField(max_length=100, blank=True, help_text="e.g. summary")
+    semantics = models.TextField(blank=True, help_text="What the field means on both sides.")
+    sample_values = models.CharField(max_length=300, blank=True)
+    source_type = models.CharField(max_length=50, blank=True)
+    source_max_length = models.PositiveIntegerField(null=True, blank=True)
+    target_type = models.CharField(max_length=50, blank=True)
+    target_max_length = models.PositiveIntegerField(null=True, blank=True)
+    source_values = models.TextField(
+        blank=True, help_text="For a list field: the values the source can hold, one per line."
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("flow", "position", "id")
+        verbose_name = "field mapping"
+
+    def __str__(self):
+        return f"{self.source_field or '?'} → {self.target_field or '?'}"
+
+    @classmethod
+    def access_filter(cls, context, action):
+        return context.ecosystem_scoped(action, prefix="flow__ecosystem")
+
+
+class ValueMapping(models.Model):
+    field = models.ForeignKey(FieldMapping, on_delete=models.CASCADE, related_name="value_mappings")
+    direction = models.CharField(
+        max_length=10,
+        choices=MappingDirectionChoices.choices,
+        default=MappingDirectionChoices.FORWARD,
+    )
+    source_value = models.CharField(max_length=200, blank=True, help_text="e.g. 1 - Critical")
+    target_value = models.CharField(max_length=200, blank=True, help_text="e.g. Highest")
+    rule = models.CharField(
+        max_length=10, choices=ValueRuleChoices.choices, default=ValueRuleChoices.MAP
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("field", "direction", "source_value")
+        verbose_name = "value mapping"
+
+    def __str__(self):
+        return f"{self.source_value} → {self.target_value} ({self.rule})"
+
+    @classmethod
+    def access_filter(cls, context, action):
+        return context.ecosystem_scoped(action, prefix="field__flow__ecosystem")
+
+    def clean(self):
+        super().clean()
+        if self.rule == ValueRuleChoices.MAP and not (self.source_value and self.target_value):
+            raise ValidationError("A mapping needs a source value and a target value.")
+        if self.rule == ValueRuleChoices.DEFAULT and not self.target_value:
+            raise ValidationError({"target_value": "A default needs the target value to use."})
+
+
+class BusinessRule(EcosystemScopedModel):
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="business_rules"
+    )
+    name = models.CharField(max_length=200)
+    statement = models.TextField(
+        help_text="e.g. No new information may be added to closed tickets."
+    )
+    flows = models.ManyToManyField(IntegrationFlow, blank=True, related_name="business_rules")
+
+    history = HistoricalRecords(m2m_fields=[flows])
+
+    class Meta:
+        ordering = ("ecosystem__name", "name")
+        verbose_name = "business rule"
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,193 @@
+"""Requirement operations: the workflow with its who / when, suspect links after an
+approved requirement changes, the design-question catalogue, the traceability matrix
+and the data-dictionary checks — each in a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from siam.access import get_access_context
+
+from . import checks, workflow
+from .catalogue import DESIGN_QUESTIONS
+from .choices import QuestionStatusChoices, RequirementStatusChoices
+from .models import (
+    DesignQuestion,
+    FieldMapping,
+    Requirement,
+    StoryLink,
+    Transition,
+    UseCaseLink,
+    ValueMapping,
+)
+
+#: Fields whose change, on an approved requirement, needs a new review.
+CONTENT_FIELDS = ("title", "statement", "rationale", "priority")
+
+
+def actor_for(user, requirement: Requirement) -> workflow.Actor:
+    if user.is_superuser:
+        return workflow.Actor(superuser=True)
+    context = get_access_context(user)
+    eco = requirement.ecosystem
+    owner_user = requirement.owner.user_id if requirement.owner_id else None
+    return workflow.Actor(
+        integrator_editor=eco.integrator_id in context.editor_organisation_ids,
+        integrator_admin=eco.integrator_id in context.admin_organisation_ids,
+        customer_editor=eco.customer_id in context.editor_organisation_ids,
+        is_owner=owner_user is not None and owner_user == user.pk,
+    )
+
+
+@transaction.atomic
+def move(requirement: Requirement, target: str, user, note: str = "") -> Transition:
+    """Apply a workflow transition, recording who and when; ValidationError if not allowed."""
+    try:
+        workflow.check(requirement.status, target, actor_for(user, requirement))
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    if target == RequirementStatusChoices.IN_REVIEW and not requirement.criteria.exists():
+        raise ValidationError("Add at least one acceptance criterion before the review.")
+    record = Transition.objects.create(
+        requirement=requirement, source=requirement.status, target=target, by=user,
+        at=timezone.now(), note=note,
+    )  # fmt: skip
+    requirement.status = target
+    requirement._history_user = user
+    requirement.save(update_fields=["status", "last_updated"])
+    return record
+
+
+@transaction.atomic
+def changed_after_approval(requirement: Requirement, user, what: str) -> int:
+    """An approved (or later) requirement was changed: back to review, and every item
+    traced to it is suspect until re-confirmed. Returns how many links became suspect."""
+    if requirement.status not in workflow.FROZEN:
+        return 0
+    Transition.objects.create(
+        requirement=requirement, source=requirement.status, target=RequirementStatusChoices.IN_REVIEW,
+        by=user, at=timezone.now(), note=f"Changed after approval: {what}",
+    )  # fmt: skip
+    requirement.status = RequirementStatusChoices.IN_REVIEW
+    requirement.save(update_fields=["status", "last_updated"])
+    return StoryLink.objects.filter(requirement=requirement).update(
+        suspect=True, confirmed_at=None
+    ) + UseCaseLink.objects.filter(requirement=requirement).update(suspect=True, confirmed_at=None)
+
+
+def confirm(link) -> None:
+    link.suspect = False
+    link.confirmed_at = timezone.now()
+    link.save(update_fields=["suspect", "confirmed_at"])
+
+
+def seed_design_questions(ecosystem) -> int:
+    if DesignQuestion.objects.filter(ecosystem=ecosystem).exists():
+        return 0
+    DesignQuestion.objects.bulk_create(
+        DesignQuestion(ecosystem=ecosystem, category=category, position=n, question=text)
+        for n, (category, text) in enumerate(DESIGN_QUESTIONS)
+    )
+    return len(DESIGN_QUESTIONS)
+
+
+def question_progress(questions) -> list[dict]:
+    """Per category: the questions and how many are answered / agreed."""
+    groups: dict[str, dict] = {}
+    for q in questions:
+        group = groups.setdefault(
+            q.category,
+            {
+                "category": q.get_category_display(),
+                "key": q.category,
+                "questions": [],
+                "answered": 0,
+                "agreed": 0,
+            },
+        )
+        group["questions"].append(q)
+        group["answered"] += q.status != QuestionStatusChoices.OPEN
+        group["agreed"] += q.status == QuestionStatusChoices.AGREED
+    for group in groups.values():
+        total = len(group["questions"])
+        group["total"] = total
+        group["percent"] = round(100 * group["answered"] / total) if total else 0
+    return list(groups.values())
+
+
+# --- Traceability ------------------------------------------------------------------------------
+
+
+@dataclass
+class TraceRow:
+    requirement: Requirement
+    pain_points: list
+    stories: list  # (story, suspect)
+    use_cases: list  # (use case, suspect)
+    criteria: list
+    gaps: list[str] = field(default_factory=list)
+
+
+def traceability(requirements) -> list[TraceRow]:
+    """Pain point -> requirement -> stories / use cases -> criteria, with the gaps:
+    a requirement with no story or use case, a story with no acceptance criteria, an
+    approved requirement with suspect links. Five queries whatever the size."""
+    requirements = requirements.prefetch_related(
+        "pain_points",
+        "criteria",
+        Prefetch(
+            "story_links",
+            StoryLink.objects.select_related("story").prefetch_related("story__criteria"),
+        ),
+        Prefetch("use_case_links", UseCaseLink.objects.select_related("use_case")),
+    )
+    rows = []
+    for req in requirements:
+        stories = [(link.story, link.suspect) for link in req.story_links.all()]
+        use_cases = [(link.use_case, link.suspect) for link in req.use_case_links.all()]
+        row = TraceRow(
+            req, list(req.pain_points.all()), stories, use_cases, list(req.criteria.all())
+        )
+        if not stories and not use_cases:
+            row.gaps.append("No user story or use case traces to it.")
+        if not row.criteria:
+            row.gaps.append("No acceptance criteria.")
+        for story, _ in stories:
+            if not story.criteria.all():
+                row.gaps.append(f"{story.code} has no acceptance criteria.")
+        if any(s for _, s in stories + use_cases):
+            row.gaps.append("Suspect links: re-confirm the items traced to it.")
+        rows.append(row)
+    return rows
+
+
+# --- Data dictionary ---------------------------------------------------------------------------
+
+
+def dictionary_for(flow) -> tuple[list[FieldMapping], list[checks.Problem]]:
+    fields = list(
+        FieldMapping.objects.filter(flow=flow).prefetch_related(
+            Prefetch("value_mappings", ValueMapping.objects.order_by("direction", "source_value"))
+        )
+    )
+    data = checks.Dictionary(
+        bidirectional=flow.direction == "bi",
+        fields=[
+            checks.Field(
+                f.pk, f.source_field, f.target_field, f.source_max_length, f.target_max_length,
+                tuple(v.strip() for v in f.source_values.splitlines() if v.strip()),
+            )
+            for f in fields
+        ],
+        values=[
+            checks.ValueRule(f.pk, v.direction, v.source_value, v.target_value, v.rule)
+            for f in fields
+            for v in f.value_mappings.all()
+        ],
+    )  # fmt: skip
+    return fields, checks.check(data)

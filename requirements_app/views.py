@@ -1,0 +1,572 @@
+"""Requirement views: the generic list / detail / edit / delete for every item, plus
+the requirement workflow, suspect-link confirmation, the design-question catalogue
+with progress, each flow's data dictionary with its checks, the traceability
+matrix, import and the PDF specification."""
+
+from __future__ import annotations
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.forms import modelformset_factory
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views import View
+
+from core.db import subquery_count
+from core.imports import read_table
+from core.pdf import render_pdf
+from core.querysets import CHANGE, VIEW
+from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from siam.access import get_access_context
+from siam.models import Ecosystem, IntegrationFlow
+
+from . import filtersets, forms, imports, services, tables, workflow
+from .choices import RequirementStatusChoices
+from .models import (
+    AcceptanceCriterion,
+    BusinessRule,
+    DesignQuestion,
+    PainPoint,
+    Requirement,
+    StoryLink,
+    UseCase,
+    UseCaseLink,
+    UseCaseStep,
+    UserStory,
+    ValueMapping,
+    Vision,
+)
+
+# --- Pain points and vision -----------------------------------------------------------------
+
+
+class PainPointListView(ObjectListView):
+    queryset = PainPoint.objects.select_related("ecosystem")
+    filterset = filtersets.PainPointFilterSet
+    table = tables.PainPointTable
+
+    def get_queryset(self, request):
+        through = Requirement.pain_points.through.objects.all()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(requirement_count=subquery_count(through, painpoint_id="pk"))
+        )
+
+
+class PainPointView(ObjectView):
+    queryset = PainPoint.objects.select_related("ecosystem").prefetch_related(
+        "parties", "requirements"
+    )
+    template_name = "requirements_app/painpoint.html"
+
+
+class PainPointEditView(ObjectEditView):
+    queryset = PainPoint.objects.all()
+    form = forms.PainPointForm
+
+
+class PainPointDeleteView(ObjectDeleteView):
+    queryset = PainPoint.objects.all()
+
+
+class VisionListView(ObjectListView):
+    queryset = Vision.objects.select_related("ecosystem")
+    filterset = filtersets.VisionFilterSet
+    table = tables.VisionTable
+
+
+class VisionView(ObjectView):
+    queryset = Vision.objects.select_related("ecosystem")
+
+
+class VisionEditView(ObjectEditView):
+    queryset = Vision.objects.all()
+    form = forms.VisionForm
+
+
+class VisionDeleteView(ObjectDeleteView):
+    queryset = Vision.objects.all()
+
+
+# --- Requirements ---------------------------------------------------------------------------
+
+
+def _suspect_links():
+    return subquery_count(StoryLink.objects.filter(suspect=True), requirement_id="pk")
+
+
+class RequirementListView(ObjectListView):
+    queryset = Requirement.objects.select_related("ecosystem", "owner")
+    filterset = filtersets.RequirementFilterSet
+    table = tables.RequirementTable
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                criteria_count=subquery_count(
+                    AcceptanceCriterion.objects.all(), requirement_id="pk"
+                ),
+                story_count=subquery_count(StoryLink.objects.all(), requirement_id="pk"),
+                suspect_count=_suspect_links(),
+            )
+        )
+
+
+class RequirementView(ObjectView):
+    queryset = Requirement.objects.select_related("ecosystem", "owner__organisation")
+    template_name = "requirements_app/requirement.html"
+
+    def get_extra_context(self, request, instance):
+        actor = services.actor_for(request.user, instance)
+        return {
+            "criteria": instance.criteria.all(),
+            "transitions": instance.transitions.select_related("by"),
+            "available": workflow.available(instance.status, actor),
+            "story_links": instance.story_links.select_related("story"),
+            "use_case_links": instance.use_case_links.select_related("use_case"),
+            "pain_points": instance.pain_points.all(),
+            "frozen": instance.status in workflow.FROZEN,
+        }
+
+
+class RequirementEditView(ObjectEditView):
+    queryset = Requirement.objects.all()
+    form = forms.RequirementForm
+    formsets = {"criteria": forms.RequirementCriteriaFormSet}
+
+    def after_save(self, obj, form, formsets, creating):
+        if creating:
+            return
+        changed = [name for name in form.changed_data if name in services.CONTENT_FIELDS]
+        if formsets["criteria"].has_changed():
+            changed.append("acceptance criteria")
+        if changed and obj.status in workflow.FROZEN:
+            count = services.changed_after_approval(obj, self.request.user, ", ".join(changed))
+            messages.warning(
+                self.request,
+                f"{obj.code} was approved: the change sends it back to review and marks "
+                f"{count} traced item{'s' if count != 1 else ''} as suspect.",
+            )
+
+
+class RequirementDeleteView(ObjectDeleteView):
+    queryset = Requirement.objects.all()
+
+
+class RequirementTransitionView(View):
+    def post(self, request, pk):
+        requirement = get_object_or_404(
+            Requirement.objects.restrict(request.user, VIEW).select_related("ecosystem", "owner"),
+            pk=pk,
+        )
+        form = forms.TransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                record = services.move(
+                    requirement,
+                    form.cleaned_data["target"],
+                    request.user,
+                    form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    f"{requirement.code}: {record.get_source_display()} → {record.get_target_display()}.",
+                )
+        return redirect(requirement.get_absolute_url())
+
+
+class ConfirmLinkView(View):
+    """Re-confirm that a story or use case still holds after its requirement changed."""
+
+    MODELS = {"story": StoryLink, "use-case": UseCaseLink}
+
+    def post(self, request, kind, pk):
+        model = self.MODELS.get(kind)
+        if model is None:
+            return HttpResponse(status=404)
+        link = get_object_or_404(
+            model.objects.restrict(request.user, VIEW).select_related("requirement"), pk=pk
+        )
+        if not model.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
+            raise PermissionDenied("You may not confirm this link.")
+        services.confirm(link)
+        messages.success(request, "Confirmed: the item still holds for the changed requirement.")
+        return redirect(request.POST.get("next") or link.requirement.get_absolute_url())
+
+
+# --- Stories and use cases ----------------------------------------------------------------------
+
+
+class TracedEditView(ObjectEditView):
+    link_model = None
+
+    def after_save(self, obj, form, formsets, creating):
+        wanted = set(form.cleaned_data.get("requirements") or [])
+        field = self.link_model.item_field
+        links = self.link_model.objects.filter(**{field: obj})
+        links.exclude(requirement__in=wanted).delete()
+        existing = set(links.values_list("requirement_id", flat=True))
+        self.link_model.objects.bulk_create(
+            self.link_model(**{field: obj}, requirement=req)
+            for req in wanted
+            if req.pk not in existing
+        )
+
+
+class UserStoryListView(ObjectListView):
+    queryset = UserStory.objects.select_related("ecosystem")
+    filterset = filtersets.UserStoryFilterSet
+    table = tables.UserStoryTable
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                criteria_count=subquery_count(AcceptanceCriterion.objects.all(), story_id="pk")
+            )
+        )
+
+
+class UserStoryView(ObjectView):
+    queryset = UserStory.objects.select_related("ecosystem")
+    template_name = "requirements_app/userstory.html"
+
+    def get_extra_context(self, request, instance):
+        return {
+            "criteria": instance.criteria.all(),
+            "links": instance.links.select_related("requirement"),
+        }
+
+
+class UserStoryEditView(TracedEditView):
+    queryset = UserStory.objects.all()
+    form = forms.UserStoryForm
+    formsets = {"criteria": forms.StoryCriteriaFormSet}
+    link_model = StoryLink
+
+
+class UserStoryDeleteView(ObjectDeleteView):
+    queryset = UserStory.objects.all()
+
+
+class UseCaseListView(ObjectListView):
+    queryset = UseCase.objects.select_related("ecosystem")
+    filterset = filtersets.UseCaseFilterSet
+    table = tables.UseCaseTable
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(step_count=subquery_count(UseCaseStep.objects.all(), use_case_id="pk"))
+        )
+
+
+class UseCaseView(ObjectView):
+    queryset = UseCase.objects.select_related("ecosystem")
+    template_name = "requirements_app/usecase.html"
+
+    def get_extra_context(self, request, instance):
+        steps = list(instance.steps.all())
+        return {
+            "main_steps": [s for s in steps if s.kind == "main"],
+            "alternative_steps": [s for s in steps if s.kind != "main"],
+            "links": instance.links.select_related("requirement"),
+        }
+
+
+class UseCaseEditView(TracedEditView):
+    queryset = UseCase.objects.all()
+    form = forms.UseCaseForm
+    formsets = {"steps": forms.UseCaseStepFormSet}
+    link_model = UseCaseLink
+
+
+class UseCaseDeleteView(ObjectDeleteView):
+    queryset = UseCase.objects.all()
+
+
+# --- Design questions and business rules -----------------------------------------------------
+
+
+class DesignQuestionListView(ObjectListView):
+    queryset = DesignQuestion.objects.select_related("ecosystem", "answered_by")
+    filterset = filtersets.DesignQuestionFilterSet
+    table = tables.DesignQuestionTable
+
+
+class DesignQuestionView(ObjectView):
+    queryset = DesignQuestion.objects.select_related("ecosystem", "answered_by")
+
+
+class DesignQuestionEditView(ObjectEditView):
+    queryset = DesignQuestion.objects.all()
+    form = forms.DesignQuestionForm
+
+
+class DesignQuestionDeleteView(ObjectDeleteView):
+    queryset = DesignQuestion.objects.all()
+
+
+class DesignCatalogueView(View):
+    """The questions of one ecosystem grouped by category, with progress."""
+
+    def get(self, request, pk):
+        ecosystem = get_object_or_404(Ecosystem.objects.restrict(request.user), pk=pk)
+        questions = (
+            DesignQuestion.objects.restrict(request.user)
+            .filter(ecosystem=ecosystem)
+            .select_related("answered_by")
+        )
+        groups = services.question_progress(questions)
+        total = sum(g["total"] for g in groups)
+        answered = sum(g["answered"] for g in groups)
+        context = {
+            "ecosystem": ecosystem,
+            "groups": groups,
+            "total": total,
+            "answered": answered,
+            "percent": round(100 * answered / total) if total else 0,
+            "may_change": request.user.is_superuser
+            or ecosystem.pk in get_access_context(request.user).governed_ecosystem_ids,
+        }
+        return render(request, "requirements_app/design_catalogue.html", context)
+
+
+class BusinessRuleListView(ObjectListView):
+    queryset = BusinessRule.objects.select_related("ecosystem")
+    filterset = filtersets.BusinessRuleFilterSet
+    table = tables.BusinessRuleTable
+
+
+class BusinessRuleView(ObjectView):
+    queryset = BusinessRule.objects.select_related("ecosystem").prefetch_related("flows")
+
+
+class BusinessRuleEditView(ObjectEditView):
+    queryset = BusinessRule.objects.all()
+    form = forms.BusinessRuleForm
+
+
+class BusinessRuleDeleteView(ObjectDeleteView):
+    queryset = BusinessRule.objects.all()
+
+
+# --- Data dictionary ------------------------------------------------------------------------------
+
+
+def _flow(request, pk, action=VIEW):
+    flow = get_object_or_404(
+        IntegrationFlow.objects.restrict(request.user, VIEW).select_related(
+            "ecosystem", "source", "target"
+        ),
+        pk=pk,
+    )
+    if (
+        action != VIEW
+        and not IntegrationFlow.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    ):
+        raise PermissionDenied("You may view this flow's dictionary but not change it.")
+    return flow
+
+
+class DataDictionaryView(View):
+    def get(self, request, pk):
+        flow = _flow(request, pk)
+        fields, problems = services.dictionary_for(flow)
+        by_field: dict[int, list] = {}
+        for problem in problems:
+            by_field.setdefault(problem.field_id, []).append(problem)
+        context = {
+            "flow": flow,
+            "fields": [(f, by_field.get(f.pk, [])) for f in fields],
+            "problems": problems,
+            "rules": BusinessRule.objects.restrict(request.user).filter(flows=flow),
+            "may_change": IntegrationFlow.objects.restrict(request.user, CHANGE)
+            .filter(pk=pk)
+            .exists(),
+        }
+        return render(request, "requirements_app/dictionary.html", context)
+
+
+class DataDictionaryEditView(View):
+    def formsets(self, flow, data=None):
+        values = modelformset_factory(
+            ValueMapping, form=forms.ValueMappingForm, extra=3, can_delete=True
+        )
+        return (
+            forms.FieldMappingFormSet(data, instance=flow, prefix="fields"),
+            values(
+                data,
+                prefix="values",
+                queryset=ValueMapping.objects.filter(field__flow=flow).select_related("field"),
+                form_kwargs={"flow": flow},
+            ),
+        )
+
+    def render(self, request, flow, field_set, value_set, status=200):
+        context = {"flow": flow, "field_set": field_set, "value_set": value_set}
+        return render(request, "requirements_app/dictionary_edit.html", context, status=status)
+
+    def get(self, request, pk):
+        flow = _flow(request, pk, CHANGE)
+        return self.render(request, flow, *self.formsets(flow))
+
+    def post(self, request, pk):
+        flow = _flow(request, pk, CHANGE)
+        field_set, value_set = self.formsets(flow, request.POST)
+        if not (field_set.is_valid() and value_set.is_valid()):
+            return self.render(request, flow, field_set, value_set, status=422)
+        with transaction.atomic():
+            field_set.save()
+            value_set.save()
+        messages.success(request, "Saved the data dictionary.")
+        return redirect("requirements_app:dictionary", pk=flow.pk)
+
+
+# --- Traceability, import, specification ------------------------------------------------------
+
+
+class TraceabilityView(View):
+    def get(self, request):
+        requirements = Requirement.objects.restrict(request.user).select_related(
+            "ecosystem", "owner"
+        )
+        filterset = filtersets.RequirementFilterSet(
+            request.GET or None, queryset=requirements, request=request
+        )
+        if filterset.is_bound and filterset.is_valid():
+            requirements = filterset.qs
+        rows = services.traceability(requirements)
+        gaps = sum(1 for row in rows if row.gaps)
+        return render(
+            request,
+            "requirements_app/traceability.html",
+            {"rows": rows, "filter_form": filterset.form, "gap_count": gaps},
+        )
+
+
+class ImportView(View):
+    """Import requirements or user stories (CSV / XLSX) into one ecosystem, all or nothing."""
+
+    KINDS = {"requirements": imports.import_requirements, "stories": imports.import_stories}
+
+    def get_context(self, request, kind, form, problems=(), result=None):
+        return {"kind": kind, "form": form, "problems": problems, "result": result}
+
+    def get(self, request, kind):
+        if kind not in self.KINDS:
+            return HttpResponse(status=404)
+        form = imports.ImportForm(user=request.user)
+        return render(
+            request, "requirements_app/import.html", self.get_context(request, kind, form)
+        )
+
+    def post(self, request, kind):
+        if kind not in self.KINDS:
+            return HttpResponse(status=404)
+        form = imports.ImportForm(request.POST, request.FILES, user=request.user)
+        problems = []
+        if form.is_valid():
+            try:
+                data = read_table(form.cleaned_data["file"])
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                result = self.KINDS[kind](form.cleaned_data["ecosystem"], data, request.user)
+                if not result.errors:
+                    messages.success(
+                        request, f"Imported: {result.created} created, {result.updated} updated."
+                    )
+                    return redirect(
+                        f"requirements_app:{'requirement' if kind == 'requirements' else 'userstory'}_list"
+                    )
+                problems = result.errors
+        return render(
+            request,
+            "requirements_app/import.html",
+            self.get_context(request, kind, form, problems),
+            status=422,
+        )
+
+
+class ExportView(View):
+    """Requirements or stories in the import format, so an export imports back unchanged."""
+
+    def get(self, request, kind, fmt):
+        if kind not in ("requirements", "stories") or fmt not in ("csv", "xlsx"):
+            return HttpResponse(status=404)
+        ecosystem = get_object_or_404(
+            Ecosystem.objects.restrict(request.user), pk=request.GET.get("ecosystem") or 0
+        )
+        data: tablib.Dataset = (
+            imports.export_requirements(ecosystem, request.user)
+            if kind == "requirements"
+            else imports.export_stories(ecosystem, request.user)
+        )
+        content_type = (
+            "text/csv; charset=utf-8"
+            if fmt == "csv"
+            else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )
+        response = HttpResponse(data.export(fmt), content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{slugify(ecosystem.name)}-{kind}.{fmt}"'
+        )
+        return response
+
+
+class SpecificationView(View):
+    """The requirements specification of an ecosystem as a PDF."""
+
+    def get(self, request, pk):
+        ecosystem = get_object_or_404(
+            Ecosystem.objects.restrict(request.user).select_related("customer", "integrator"), pk=pk
+        )
+        user = request.user
+        requirements = (
+            Requirement.objects.restrict(user).filter(ecosystem=ecosystem).select_related("owner")
+        )
+        context = {
+            "ecosystem": ecosystem,
+            "generated_at": timezone.now(),
+            "vision": Vision.objects.restrict(user).filter(ecosystem=ecosystem).first(),
+            "pain_points": PainPoint.objects.restrict(user).filter(ecosystem=ecosystem),
+            "rows": services.traceability(requirements),
+            "stories": UserStory.objects.restrict(user)
+            .filter(ecosystem=ecosystem)
+            .prefetch_related("criteria", "links__requirement"),
+            "use_cases": UseCase.objects.restrict(user)
+            .filter(ecosystem=ecosystem)
+            .prefetch_related("steps"),
+            "groups": services.question_progress(
+                DesignQuestion.objects.restrict(user)
+                .filter(ecosystem=ecosystem)
+                .select_related("answered_by")
+            ),
+            "rules": BusinessRule.objects.restrict(user)
+            .filter(ecosystem=ecosystem)
+            .prefetch_related("flows"),
+            "status_counts": dict(
+                requirements.values_list("status").annotate(n=Count("pk")).order_by()
+            ),
+            "statuses": RequirementStatusChoices.choices,
+        }
+        pdf = render_pdf("requirements_app/specification_pdf.html", context)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{slugify(ecosystem.name)}-requirements.pdf"'
+        )
+        return response
