@@ -1,0 +1,178 @@
+"""Pages, API and isolation of the requirements app; constant queries as items grow."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from requirements_app.models import (
+    AcceptanceCriterion,
+    FieldMapping,
+    PainPoint,
+    Requirement,
+    StoryLink,
+    UseCase,
+    UserStory,
+    ValueMapping,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(world, n):
+    for i in range(n):
+        pain = PainPoint.objects.create(ecosystem=world.a, title=f"Pain {i}")
+        req = Requirement.objects.create(ecosystem=world.a, title=f"Req {i}", statement="s")
+        req.pain_points.add(pain)
+        AcceptanceCriterion.objects.create(requirement=req, text="c")
+        story = UserStory.objects.create(ecosystem=world.a, role="r", goal="g", benefit="b")
+        AcceptanceCriterion.objects.create(story=story, text="c")
+        StoryLink.objects.create(story=story, requirement=req, suspect=bool(i % 2))
+        UseCase.objects.create(ecosystem=world.a, title=f"UC {i}", actors="a").steps.create(
+            text="step"
+        )
+
+
+LISTS = [
+    "requirement_list",
+    "userstory_list",
+    "usecase_list",
+    "painpoint_list",
+    "designquestion_list",
+    "traceability",
+]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_and_traceability_take_constant_queries(
+    world, client_for, name, django_assert_max_num_queries
+):
+    client = client_for(world.integrator_admin)
+    grow(world, 2)
+    url = reverse(f"requirements_app:{name}")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    grow(world, 20)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(url).status_code == 200
+
+
+def test_pages_render_and_other_ecosystems_see_nothing(world, client_for):
+    grow(world, 1)
+    req = Requirement.objects.get(ecosystem=world.a)
+    client = client_for(world.integrator_admin)
+    for url in (
+        req.get_absolute_url(),
+        reverse("requirements_app:requirement_edit", args=[req.pk]),
+        reverse("requirements_app:requirement_add"),
+        UserStory.objects.get().get_absolute_url(),
+        reverse("requirements_app:userstory_add"),
+        UseCase.objects.get().get_absolute_url(),
+        reverse("requirements_app:usecase_add"),
+        reverse("requirements_app:design_catalogue", args=[world.a.pk]),
+        reverse("requirements_app:dictionary", args=[world.flow.pk]),
+        reverse("requirements_app:dictionary_edit", args=[world.flow.pk]),
+        reverse("requirements_app:import", args=["requirements"]),
+    ):
+        assert client.get(url).status_code == 200, url
+    pdf = client.get(reverse("requirements_app:specification", args=[world.a.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    other = client_for(world.b_admin)
+    assert other.get(req.get_absolute_url()).status_code == 404
+    assert (
+        other.get(reverse("requirements_app:dictionary", args=[world.flow.pk])).status_code == 404
+    )
+    assert (
+        other.get(reverse("requirements_app:specification", args=[world.a.pk])).status_code == 404
+    )
+    assert "Req 0" not in other.get(reverse("requirements_app:traceability")).content.decode()
+
+
+def test_the_data_dictionary_page_shows_the_checks(world, client_for):
+    world.flow.direction = "uni"
+    world.flow.save()
+    field = FieldMapping.objects.create(
+        flow=world.flow, source_field="description", target_field="summary", source_max_length=4000,
+        target_max_length=255, source_values="",
+    )  # fmt: skip
+    priority = FieldMapping.objects.create(
+        flow=world.flow,
+        source_field="priority",
+        target_field="priority",
+        source_values="1 - Critical\n2 - High",
+    )
+    ValueMapping.objects.create(field=priority, source_value="1 - Critical", target_value="Highest")
+    html = (
+        client_for(world.integrator_admin)
+        .get(reverse("requirements_app:dictionary", args=[world.flow.pk]))
+        .content.decode()
+    )
+    assert (
+        'data-problems="2"' in html
+        and 'data-code="truncation"' in html
+        and 'data-code="unmapped_value"' in html
+    )
+    assert field.pk
+    world.flow.direction = "bi"
+    world.flow.save()
+    html = client_for(world.integrator_admin).get(reverse("requirements_app:dictionary", args=[world.flow.pk])).content.decode()
+    assert 'data-code="direction_mismatch"' in html  # Highest has no way back
+
+
+def test_requirement_workflow_through_the_api(world, api_client_for):
+    client = api_client_for(world.integrator_admin)
+    created = client.post(
+        reverse("requirements_app-api:requirement-list"),
+        {"ecosystem": world.a.pk, "title": "Secure exchange", "statement": "Encrypt and control access.", "priority": "must",
+         "criteria": [{"text": "TLS 1.2+"}, {"text": "Role-based access"}]},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert created.json()["code"] == "REQ-001" and len(created.json()["criteria"]) == 2
+    bad = client.post(
+        reverse("requirements_app-api:requirement-transition", args=[pk]),
+        {"target": "approved"},
+        format="json",
+    )
+    assert bad.status_code == 400
+    for target in ("in_review", "approved"):
+        response = client.post(
+            reverse("requirements_app-api:requirement-transition", args=[pk]),
+            {"target": target},
+            format="json",
+        )
+        assert response.status_code == 200 and response.json()["status"] == target
+    story = client.post(
+        reverse("requirements_app-api:userstory-list"),
+        {"ecosystem": world.a.pk, "role": "agent", "goal": "g", "benefit": "b", "requirements": [pk], "criteria": [{"text": "c"}]},
+        format="json",
+    )  # fmt: skip
+    assert story.status_code == 201 and story.json()["links"] == [
+        {"requirement": "REQ-001", "suspect": False}
+    ]
+    incomplete = client.post(
+        reverse("requirements_app-api:userstory-list"),
+        {"ecosystem": world.a.pk, "role": "agent", "goal": "g", "benefit": ""},
+        format="json",
+    )
+    assert incomplete.status_code == 400
+    client.patch(
+        reverse("requirements_app-api:requirement-detail", args=[pk]),
+        {"statement": "Encrypt everything."},
+        format="json",
+    )
+    detail = client.get(reverse("requirements_app-api:requirement-detail", args=[pk])).json()
+    assert detail["status"] == "in_review"
+    trace = client.get(
+        reverse("requirements_app-api:requirement-traceability"), {"ecosystem": world.a.pk}
+    ).json()
+    assert trace[0]["stories"] == [{"code": "US-001", "suspect": True}]
+    checks = client.get(reverse("requirements_app-api:dictionary-checks", args=[world.flow.pk]))
+    assert checks.status_code == 200 and checks.json() == []
+    assert (
+        api_client_for(world.b_admin)
+        .get(reverse("requirements_app-api:requirement-detail", args=[pk]))
+        .status_code
+        == 404
+    )
