@@ -115,7 +115,11 @@ def test_the_data_dictionary_page_shows_the_checks(world, client_for):
     assert field.pk
     world.flow.direction = "bi"
     world.flow.save()
-    html = client_for(world.integrator_admin).get(reverse("requirements_app:dictionary", args=[world.flow.pk])).content.decode()
+    html = (
+        client_for(world.integrator_admin)
+        .get(reverse("requirements_app:dictionary", args=[world.flow.pk]))
+        .content.decode()
+    )
     assert 'data-code="direction_mismatch"' in html  # Highest has no way back
 
 
