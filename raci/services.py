@@ -39,7 +39,7 @@ class LoadedMatrix:
                 rules.Activity(a.pk, a.name, frozenset(a.must_be_owned_by or ()))
                 for a in self.activities
             ],
-            [rules.Column(c.pk, c.label, _layer(c, eco)) for c in self.columns],
+            [rules.Column(c.pk, c.label, column_layer(c, eco)) for c in self.columns],
             {key: cell.letters for key, cell in self.cells.items()},
             owner_share_limit=self.matrix.owner_share_limit / 100,
         )
@@ -54,7 +54,7 @@ class LoadedMatrix:
         return {(activities[a], columns[c]): cell.letters for (a, c), cell in self.cells.items()}
 
 
-def _layer(column: RaciColumn, ecosystem) -> str:
+def column_layer(column: RaciColumn, ecosystem) -> str:
     if column.role_id and column.role.acts_as:
         return column.role.acts_as
     return layer_of(column.organisation_id, ecosystem)
@@ -210,7 +210,7 @@ def as_template(matrix: RaciMatrix) -> dict:
     eco = matrix.ecosystem
     labels = {c.pk: (c.role.name if c.role_id else c.person.name) for c in loaded.columns}
     return {
-        "columns": [{"name": labels[c.pk], "layer": _layer(c, eco)} for c in loaded.columns],
+        "columns": [{"name": labels[c.pk], "layer": column_layer(c, eco)} for c in loaded.columns],
         "activities": [
             {
                 "phase": a.phase,
@@ -359,7 +359,7 @@ def analyse(loaded: LoadedMatrix) -> Analysis:
         owned = counts.get(variant.owner_letter, 0)
         if owned:
             org = column.role.organisation if column.role_id else column.person.organisation
-            layer = _layer(column, eco)
+            layer = column_layer(column, eco)
             owners_by_org[(org.name, layer)] = owners_by_org.get((org.name, layer), 0) + owned
             owners_by_layer[layer] += owned
     owned_activities = {

@@ -5,6 +5,7 @@ acknowledgements, import and export (CSV, XLSX, PDF)."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.views import View
 
 from core.charts import heatmap
 from core.db import subquery_count
+from core.history import history_entries
 from core.imports import read_table
 from core.pdf import render_pdf
 from core.querysets import ADD, CHANGE, VIEW
@@ -26,7 +28,7 @@ from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectV
 from siam.models import Person
 
 from . import filtersets, forms, identity, rules, services, tables
-from .choices import MatrixStatusChoices
+from .choices import AccessLevelChoices, MatrixStatusChoices
 from .models import (
     AccessGrant,
     AccessMatrix,
@@ -125,8 +127,6 @@ class RaciMatrixEditView(ObjectEditView):
         template = form.chosen_template()
         data = form.cleaned_data
         if template is None:
-            import uuid
-
             matrix = form.save(commit=False)
             matrix.lineage = uuid.uuid4()
             matrix.save()
@@ -164,7 +164,7 @@ def grid_context(loaded: services.LoadedMatrix, editable: bool) -> dict:
     columns = [
         {
             "column": c,
-            "layer": services._layer(c, eco),
+            "layer": services.column_layer(c, eco),
             "findings": by_column[c.pk],
             "has_error": any(f.level == rules.Level.ERROR for f in by_column[c.pk]),
         }
@@ -269,11 +269,8 @@ class RaciMatrixView(MatrixMixin, View):
             "column_form": forms.ColumnForm(matrix=matrix, user=request.user)
             if may_change
             else None,
-            "history": [],
+            "history": history_entries(matrix),
         }
-        from core.history import history_entries
-
-        context["history"] = history_entries(matrix)
         return render(request, "raci/racimatrix.html", context)
 
 
@@ -766,7 +763,6 @@ class AccessMatrixMixin:
 
 class AccessMatrixView(AccessMatrixMixin, View):
     def get(self, request, pk):
-        from core.history import history_entries
 
         matrix = self.get_matrix(request, pk)
         grid = identity.load(matrix)
@@ -779,7 +775,7 @@ class AccessMatrixView(AccessMatrixMixin, View):
             "grid": grid,
             "rows": list(grid.rows()),
             "flags": grid.flags(),
-            "levels": forms.AccessLevelChoices.choices,
+            "levels": AccessLevelChoices.choices,
             "may_change": restricted(request.user, CHANGE).filter(pk=pk).exists(),
             "may_govern": restricted(request.user, ADD).filter(pk=pk).exists(),
             "versions": versions,
@@ -810,7 +806,7 @@ class GrantView(AccessMatrixMixin, View):
             "role": role,
             "data_object": obj,
             "level": level,
-            "levels": forms.AccessLevelChoices.choices,
+            "levels": AccessLevelChoices.choices,
             "flagged": any(r == role and o == obj for r, o, _ in grid.flags()),
             "flags": grid.flags(),
             "error": error,

@@ -54,12 +54,7 @@ class PainPointForm(EcosystemDependentMixin, RestrictedModelForm):
         data = super().clean()
         eco, parties = data.get("ecosystem"), data.get("parties") or []
         if eco:
-            ids = {
-                eco.customer_id,
-                eco.integrator_id,
-                *eco.service_providers.values_list("organisation_id", flat=True),
-            }
-            outsiders = [str(p) for p in parties if p.pk not in ids]
+            outsiders = PainPoint.outsiders(eco, parties)
             if outsiders:
                 self.add_error("parties", f"Not parties of {eco}: {', '.join(outsiders)}.")
         return data

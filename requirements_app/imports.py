@@ -19,8 +19,8 @@ from core.forms.base import StyledFormMixin
 from siam.models import Ecosystem, Person
 
 from .choices import MoscowChoices
-from .models import AcceptanceCriterion, Requirement, StoryLink, UserStory
-from .services import changed_after_approval
+from .models import Requirement, StoryLink, UserStory
+from .services import changed_after_approval, replace_criteria, set_trace_links
 
 REQUIREMENT_HEADERS = (
     "code",
@@ -74,19 +74,11 @@ def _rows(data: tablib.Dataset, expected: tuple[str, ...], result: Result):
     ]
 
 
-def _criteria(owner_field: str, owner, texts: list[str]):
-    AcceptanceCriterion.objects.filter(**{owner_field: owner}).delete()
-    AcceptanceCriterion.objects.bulk_create(
-        AcceptanceCriterion(**{owner_field: owner}, position=n, text=text)
-        for n, text in enumerate(texts)
-    )
-
-
 def import_requirements(ecosystem, data: tablib.Dataset, user) -> Result:
     result = Result()
     rows = _rows(data, REQUIREMENT_HEADERS, result)
     existing = {r.code: r for r in Requirement.objects.filter(ecosystem=ecosystem)}
-    people = {p.name: p for p in Person.objects.filter(organisation_id__in=_party_ids(ecosystem))}
+    people = {p.name: p for p in Person.objects.filter(organisation_id__in=ecosystem.party_ids())}
     planned, seen = [], set()
     for number, row in rows:
         problems = []
@@ -130,7 +122,7 @@ def import_requirements(ecosystem, data: tablib.Dataset, user) -> Result:
                 setattr(requirement, key, value)
             requirement._history_user = user
             requirement.save()
-            _criteria("requirement", requirement, _lines(row["criteria"]))
+            replace_criteria("requirement", requirement, _lines(row["criteria"]))
             if current is None:
                 result.created += 1
             else:
@@ -176,25 +168,11 @@ def import_stories(ecosystem, data: tablib.Dataset, user) -> Result:
             story.role, story.goal, story.benefit = row["role"], row["goal"], row["benefit"]
             story._history_user = user
             story.save()
-            StoryLink.objects.filter(story=story).exclude(requirement__in=linked).delete()
-            have = set(
-                StoryLink.objects.filter(story=story).values_list("requirement_id", flat=True)
-            )
-            StoryLink.objects.bulk_create(
-                StoryLink(story=story, requirement=r) for r in linked if r.pk not in have
-            )
-            _criteria("story", story, _lines(row["criteria"]))
+            set_trace_links(StoryLink, story, linked)
+            replace_criteria("story", story, _lines(row["criteria"]))
             result.created += current is None
             result.updated += current is not None
     return result
-
-
-def _party_ids(ecosystem) -> set[int]:
-    return {
-        ecosystem.customer_id,
-        ecosystem.integrator_id,
-        *ecosystem.service_providers.values_list("organisation_id", flat=True),
-    }
 
 
 def export_requirements(ecosystem, user) -> tablib.Dataset:

@@ -78,6 +78,13 @@ class PainPoint(EcosystemScopedModel):
     def __str__(self):
         return self.title
 
+    @staticmethod
+    def outsiders(ecosystem, organisations) -> list[str]:
+        """Organisations named as parties that take no part in ``ecosystem`` (the
+        many-to-many is checked by forms and the API; a model's clean cannot see it)."""
+        ids = ecosystem.party_ids()
+        return [str(o) for o in organisations if o.pk not in ids]
+
     def clean(self):
         super().clean()
         if self.ecosystem_id and not self.title.strip():

@@ -17,6 +17,7 @@ from . import checks, workflow
 from .catalogue import DESIGN_QUESTIONS
 from .choices import QuestionStatusChoices, RequirementStatusChoices
 from .models import (
+    AcceptanceCriterion,
     DesignQuestion,
     FieldMapping,
     Requirement,
@@ -191,3 +192,30 @@ def dictionary_for(flow) -> tuple[list[FieldMapping], list[checks.Problem]]:
         ],
     )  # fmt: skip
     return fields, checks.check(data)
+
+
+# --- Writing traces and criteria (shared by forms, the API and imports) ------------------------
+
+
+def set_trace_links(link_model, item, requirements) -> None:
+    """Make ``item`` (a story or use case) trace to exactly ``requirements``; links that
+    stay keep their suspect flag."""
+    field_name = link_model.item_field
+    links = link_model.objects.filter(**{field_name: item})
+    links.exclude(requirement__in=requirements).delete()
+    have = set(links.values_list("requirement_id", flat=True))
+    link_model.objects.bulk_create(
+        link_model(**{field_name: item}, requirement=r) for r in requirements if r.pk not in have
+    )
+
+
+def replace_criteria(owner_field: str, owner, criteria) -> None:
+    """Replace the acceptance criteria of a requirement or story: texts, or dicts with
+    ``text`` and optionally ``position`` and ``met``."""
+    AcceptanceCriterion.objects.filter(**{owner_field: owner}).delete()
+    AcceptanceCriterion.objects.bulk_create(
+        AcceptanceCriterion(
+            **{owner_field: owner, "position": n, **({"text": c} if isinstance(c, str) else c)}
+        )
+        for n, c in enumerate(criteria)
+    )

@@ -98,7 +98,10 @@ class VisionDeleteView(ObjectDeleteView):
 
 
 def _suspect_links():
-    return subquery_count(StoryLink.objects.filter(suspect=True), requirement_id="pk")
+    """Suspect stories and use cases of each requirement, counted in SQL."""
+    return subquery_count(
+        StoryLink.objects.filter(suspect=True), requirement_id="pk"
+    ) + subquery_count(UseCaseLink.objects.filter(suspect=True), requirement_id="pk")
 
 
 class RequirementListView(ObjectListView):
@@ -212,16 +215,8 @@ class TracedEditView(ObjectEditView):
     link_model = None
 
     def after_save(self, obj, form, formsets, creating):
-        wanted = set(form.cleaned_data.get("requirements") or [])
-        field = self.link_model.item_field
-        links = self.link_model.objects.filter(**{field: obj})
-        links.exclude(requirement__in=wanted).delete()
-        existing = set(links.values_list("requirement_id", flat=True))
-        self.link_model.objects.bulk_create(
-            self.link_model(**{field: obj}, requirement=req)
-            for req in wanted
-            if req.pk not in existing
-        )
+        requirements = list(form.cleaned_data.get("requirements") or [])
+        services.set_trace_links(self.link_model, obj, requirements)
 
 
 class UserStoryListView(ObjectListView):

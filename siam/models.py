@@ -103,6 +103,14 @@ class Ecosystem(PrimaryModel):
             return IntegratorModelChoices.INTERNAL
         return IntegratorModelChoices.EXTERNAL
 
+    def party_ids(self) -> set[int]:
+        """Every organisation taking part: customer, integrator and each provider."""
+        return {
+            self.customer_id,
+            self.integrator_id,
+            *self.service_providers.values_list("organisation_id", flat=True),
+        }
+
     def get_integrator_model_display(self) -> str:
         return IntegratorModelChoices(self.integrator_model).label
 
@@ -131,12 +139,7 @@ class EcosystemScopedModel(PrimaryModel):
         return bool(context.governed_ecosystem_ids)
 
     def party_ids(self) -> set[int]:
-        eco = self.ecosystem
-        return {
-            eco.customer_id,
-            eco.integrator_id,
-            *eco.service_providers.values_list("organisation_id", flat=True),
-        }
+        return self.ecosystem.party_ids()
 
 
 class ServiceProvider(EcosystemScopedModel):

@@ -310,13 +310,9 @@ class IncidentActionForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.incident = incident
-        eco = incident.ecosystem
-        party_ids = {
-            eco.customer_id,
-            eco.integrator_id,
-            *eco.service_providers.values_list("organisation_id", flat=True),
-        }
-        self.fields["holder"].queryset = Organisation.objects.filter(pk__in=party_ids)
+        self.fields["holder"].queryset = Organisation.objects.filter(
+            pk__in=incident.ecosystem.party_ids()
+        )
         self._style_widgets()
 
     def clean(self):

@@ -1,3 +1,5 @@
+import uuid
+
 from rest_framework import serializers
 
 from core.api.serializers import ValidatedModelSerializer
@@ -55,8 +57,6 @@ class RaciMatrixSerializer(ValidatedModelSerializer):
     def validate(self, attrs):
         template = attrs.pop("template", None)
         if self.instance is None:
-            import uuid
-
             attrs["lineage"] = uuid.uuid4()
         attrs = super().validate(attrs)
         if template is not None:

@@ -2,6 +2,8 @@ from rest_framework import serializers
 
 from core.api.serializers import ValidatedModelSerializer
 
+from .. import services
+from ..choices import RequirementStatusChoices
 from ..models import (
     AcceptanceCriterion,
     BusinessRule,
@@ -30,12 +32,7 @@ class PainPointSerializer(ValidatedModelSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         eco = attrs.get("ecosystem") or self.instance.ecosystem
-        ids = {
-            eco.customer_id,
-            eco.integrator_id,
-            *eco.service_providers.values_list("organisation_id", flat=True),
-        }
-        outsiders = [str(p) for p in attrs.get("parties", []) if p.pk not in ids]
+        outsiders = PainPoint.outsiders(eco, attrs.get("parties", []))
         if outsiders:
             raise serializers.ValidationError(
                 {"parties": f"Not parties of {eco}: {', '.join(outsiders)}."}
@@ -89,13 +86,8 @@ class RequirementSerializer(ValidatedModelSerializer):
         return attrs
 
     def _save_criteria(self, requirement, criteria):
-        if criteria is None:
-            return
-        requirement.criteria.all().delete()
-        AcceptanceCriterion.objects.bulk_create(
-            AcceptanceCriterion(requirement=requirement, **{"position": n, **c})
-            for n, c in enumerate(criteria)
-        )
+        if criteria is not None:
+            services.replace_criteria("requirement", requirement, criteria)
 
     def create(self, validated_data):
         criteria = validated_data.pop("criteria", None)
@@ -114,9 +106,7 @@ class RequirementSerializer(ValidatedModelSerializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    target = serializers.ChoiceField(
-        choices=[c for c in Transition._meta.get_field("target").choices]
-    )
+    target = serializers.ChoiceField(choices=RequirementStatusChoices.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
@@ -139,20 +129,8 @@ class TracedSerializer(ValidatedModelSerializer):
         return attrs
 
     def _link(self, item, requirements):
-        if requirements is None:
-            return
-        field = self.link_model.item_field
-        self.link_model.objects.filter(**{field: item}).exclude(
-            requirement__in=requirements
-        ).delete()
-        have = set(
-            self.link_model.objects.filter(**{field: item}).values_list("requirement_id", flat=True)
-        )
-        self.link_model.objects.bulk_create(
-            self.link_model(**{field: item}, requirement=r)
-            for r in requirements
-            if r.pk not in have
-        )
+        if requirements is not None:
+            services.set_trace_links(self.link_model, item, requirements)
 
     def create(self, validated_data):
         requirements = validated_data.pop("requirements", None)
@@ -216,11 +194,7 @@ class UserStorySerializer(TracedSerializer):
 
     def save_nested(self, story, extra):
         if "criteria" in extra:
-            story.criteria.all().delete()
-            AcceptanceCriterion.objects.bulk_create(
-                AcceptanceCriterion(story=story, **{"position": n, **c})
-                for n, c in enumerate(extra["criteria"])
-            )
+            services.replace_criteria("story", story, extra["criteria"])
 
 
 class StepSerializer(serializers.ModelSerializer):

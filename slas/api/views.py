@@ -78,13 +78,7 @@ class IncidentViewSet(RestrictedModelViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         holder = values.get("holder")
-        eco = incident.ecosystem
-        parties = {
-            eco.customer_id,
-            eco.integrator_id,
-            *eco.service_providers.values_list("organisation_id", flat=True),
-        }
-        if holder is not None and holder not in parties:
+        if holder is not None and holder not in incident.ecosystem.party_ids():
             raise ValidationError({"holder": ["Not a party of this incident's ecosystem."]})
         try:
             event = services.record_event(
