@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from core.forms.base import RestrictedModelForm, StyledFormMixin
-from siam.models import IntegrationFlow
+from siam.models import Ecosystem, IntegrationFlow
 
 from .models import (
     AcceptanceCriterion,
@@ -22,18 +22,35 @@ from .models import (
 
 class EcosystemDependentMixin:
     """Choices that depend on the ecosystem (its parties, flows, requirements) are
-    limited to the chosen one: on an existing record, or the ecosystem posted."""
+    limited to the chosen one: on an existing record, or the ecosystem posted.
 
-    dependent_fields: dict = {}  # field name -> lookup from the related model to the ecosystem
+    Changing the ecosystem on the page re-renders these fields in place (the inline
+    validation answer carries them out of band), so the lists follow the choice.
+    """
 
-    def limit_to_ecosystem(self):
+    #: field name -> lookup from the related model to the ecosystem; ``None`` means the
+    #: ecosystem's parties (the organisations taking part)
+    dependent_fields: dict = {}
+
+    def chosen_ecosystem_id(self):
         eco_id = self.instance.ecosystem_id if self.instance.pk else None
         eco_id = eco_id or self.data.get("ecosystem") or self.initial.get("ecosystem")
-        if not eco_id or not str(eco_id).isdigit():
+        return int(eco_id) if eco_id and str(eco_id).isdigit() else None
+
+    def limit_to_ecosystem(self):
+        eco_id = self.chosen_ecosystem_id()
+        if eco_id is None:
             return
         for name, lookup in self.dependent_fields.items():
-            if name in self.fields:
-                self.fields[name].queryset = self.fields[name].queryset.filter(**{lookup: eco_id})
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            if lookup is None:
+                ecosystem = Ecosystem.objects.filter(pk=eco_id).first()
+                party_ids = ecosystem.party_ids() if ecosystem else set()
+                field.queryset = field.queryset.filter(pk__in=party_ids)
+            else:
+                field.queryset = field.queryset.filter(**{lookup: eco_id})
 
 
 class PainPointForm(EcosystemDependentMixin, RestrictedModelForm):
@@ -42,12 +59,12 @@ class PainPointForm(EcosystemDependentMixin, RestrictedModelForm):
         fields = ("ecosystem", "title", "description", "affected", "severity", "parties")
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
+    dependent_fields = {"parties": None}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.limit_to_ecosystem()
         if self.instance.pk:
-            self.fields["parties"].queryset = self.fields["parties"].queryset.filter(
-                pk__in=self.instance.party_ids()
-            )
             self.fields["ecosystem"].disabled = True
 
     def clean(self):
@@ -191,6 +208,14 @@ class UserStoryForm(TracedForm):
             "goal": forms.Textarea(attrs={"rows": 2}),
             "benefit": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model says which part of the sentence is missing; the form's generic
+        # "This field is required." would say it twice and less clearly.
+        for name, _label in UserStory.STORY_PARTS:
+            self.fields[name].required = False
+            self.fields[name].show_required = True
 
 
 class UseCaseForm(TracedForm):

@@ -7,13 +7,13 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.querysets import RestrictedQuerySet
-from siam.models import EcosystemScopedModel, IntegrationFlow, Organisation, Person
+from siam.models import Ecosystem, EcosystemScopedModel, IntegrationFlow, Organisation, Person
 
 from .choices import (
     MappingDirectionChoices,
@@ -40,7 +40,12 @@ class CodedModel(EcosystemScopedModel):
         return self.code
 
     def save(self, *args, **kwargs):
-        if not self.code:
+        if self.code:
+            return super().save(*args, **kwargs)
+        # Two people adding requirements to one ecosystem at once must not get the same
+        # number: the ecosystem's row is the lock that serialises them.
+        with transaction.atomic():
+            Ecosystem.objects.select_for_update().filter(pk=self.ecosystem_id).exists()
             codes = (
                 type(self)
                 ._base_manager.filter(ecosystem_id=self.ecosystem_id)
@@ -48,7 +53,7 @@ class CodedModel(EcosystemScopedModel):
             )
             numbers = [int(m.group(1)) for c in codes if (m := re.search(r"(\d+)$", c))]
             self.code = f"{self.code_prefix}-{max(numbers, default=0) + 1:03d}"
-        super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
 
 
 class PainPoint(EcosystemScopedModel):
@@ -200,16 +205,20 @@ class UserStory(CodedModel):
     def sentence(self) -> str:
         return f"As a {self.role}, I want {self.goal}, so that {self.benefit}."
 
+    #: the three parts of the sentence, with what each one says
+    STORY_PARTS = (("role", "who (As a …)"), ("goal", "what (I want …)"), ("benefit", "why (so that …)"))  # fmt: skip
+
     def clean(self):
         super().clean()
-        missing = [
-            label for name, label in (("role", "who (As a …)"), ("goal", "what (I want …)"), ("benefit", "why (so that …)"))
+        # Each missing part is reported on its own field, so the form (and the API)
+        # says exactly which part of the sentence is absent.
+        missing = {
+            name: f"A user story says {label}: “As a <role>, I want <goal>, so that <benefit>”."
+            for name, label in self.STORY_PARTS
             if not (getattr(self, name) or "").strip()
-        ]  # fmt: skip
+        }
         if missing:
-            raise ValidationError(
-                f"A user story says {', '.join(missing)}: “As a <role>, I want <goal>, so that <benefit>”."
-            )
+            raise ValidationError(missing)
 
 
 class UseCase(CodedModel):

@@ -558,6 +558,14 @@ class SpecificationView(View):
                 requirements.values_list("status").annotate(n=Count("pk")).order_by()
             ),
             "statuses": RequirementStatusChoices.choices,
+            # One dictionary per flow that has one (a handful per ecosystem).
+            "dictionaries": [
+                (flow, *services.dictionary_for(flow))
+                for flow in IntegrationFlow.objects.restrict(user)
+                .filter(ecosystem=ecosystem, field_mappings__isnull=False)
+                .distinct()
+                .order_by("name")
+            ],
         }
         pdf = render_pdf("requirements_app/specification_pdf.html", context)
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -183,15 +183,49 @@ class ObjectEditView(ObjectMixin, View):
         }
         return render(request, self.template_name, context, status=status)
 
+    def build_form(self, request, instance, data=None):
+        if data is None:
+            form = self.form(
+                instance=instance, initial=self.get_initial(request), user=request.user
+            )
+        else:
+            form = self.form(data, request.FILES, instance=instance, user=request.user)
+        # Fields re-validate themselves on change (htmx) against this same view.
+        form.validate_url = request.path
+        return form
+
+    def validate_field(self, request, instance, name):
+        """Answer an inline-validation request: the one field, re-rendered with the
+        errors the whole form would give it (cross-field rules included), nothing saved."""
+        form = self.build_form(request, instance, request.POST)
+        if name not in form.fields:
+            return HttpResponse(status=204)
+        form.is_valid()
+        html = form[name].as_field_group()
+        # Choices that depend on this field (e.g. an ecosystem's flows) come back too,
+        # swapped out of band, without complaining about values the user has not
+        # chosen again yet.
+        dependents = [n for n in getattr(form, "dependent_fields", {}) if n in form.fields]
+        if name == "ecosystem" and dependents:
+            form.oob_fields = set(dependents)
+            for dependent in dependents:
+                form.errors.pop(dependent, None)
+                widget = form.fields[dependent].widget
+                widget.attrs["class"] = widget.attrs.get("class", "").replace(" is-invalid", "")
+                widget.attrs.pop("aria-invalid", None)
+                html += form[dependent].as_field_group()
+        return HttpResponse(html)
+
     def get(self, request, pk=None):
         instance = self.get_object(pk)
-        form = self.form(instance=instance, initial=self.get_initial(request), user=request.user)
-        return self.render_form(request, instance, form)
+        return self.render_form(request, instance, self.build_form(request, instance))
 
     def post(self, request, pk=None):
         instance = self.get_object(pk)
+        if request.headers.get("HX-Request") and request.POST.get("_validate"):
+            return self.validate_field(request, instance, request.POST["_validate"])
         creating = instance.pk is None
-        form = self.form(request.POST, request.FILES, instance=instance, user=request.user)
+        form = self.build_form(request, instance, request.POST)
         formsets = self.build_formsets(instance, request.POST)
         form_valid = form.is_valid()
         if not (form_valid and all(fs.is_valid() for fs in formsets.values())):

@@ -180,3 +180,31 @@ def test_requirement_workflow_through_the_api(world, api_client_for):
         .status_code
         == 404
     )
+
+
+def test_specification_pdf_has_every_section_and_the_dictionary_checks(world, client_for):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    grow(world, 1)
+    UseCase.objects.get().steps.create(kind="alternative", text="The connection is down")
+    field = FieldMapping.objects.create(
+        flow=world.flow, source_field="short_description", target_field="summary",
+        source_max_length=160, target_max_length=100,
+    )  # fmt: skip
+    ValueMapping.objects.create(field=field, source_value="1", target_value="Highest")
+    client = client_for(world.integrator_admin)
+    response = client.get(reverse("requirements_app:specification", args=[world.a.pk]))
+    reader = PdfReader(BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for heading in (
+        "1. Vision and pain points", "2. Business requirements", "3. User stories",
+        "4. Use cases", "5. Design questions", "6. Business rules", "7. Data dictionary",
+    ):  # fmt: skip
+        assert heading in text, heading
+    assert "Contents" in reader.pages[0].extract_text()
+    assert "REQ-001" in text and "US-001" in text and "UC-001" in text
+    assert "Main flow" in text and "Alternative flow. The connection is down" in text
+    assert "longer values will be truncated" in text
+    assert f"Page 1 of {len(reader.pages)}" in text
