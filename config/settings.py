@@ -8,6 +8,7 @@ start without the secrets it needs. See ``docs/deployment.md``.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str, filesystem_broker_options
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "raci",
     "requirements_app",
     "slas",
+    "governance",
 ]
 
 MIDDLEWARE = [
@@ -170,7 +172,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
     "sla-thresholds": {"task": "slas.tasks.scan_sla_thresholds", "schedule": 60.0},
+    # Early on the 1st: last month's computed KPIs, then every ecosystem's steering report.
+    "monthly-kpis": {
+        "task": "governance.tasks.compute_monthly_kpis",
+        "schedule": crontab(minute=0, hour=5, day_of_month=1),
+    },
+    "monthly-steering-reports": {
+        "task": "governance.tasks.generate_monthly_reports",
+        "schedule": crontab(minute=30, hour=5, day_of_month=1),
+    },
 }
+# Generated steering reports (PDF); served only through an access-checked view.
+SIAM_REPORTS_DIR = Path(env_str("SIAM_REPORTS_DIR", str(VAR_DIR / "reports")))
 SIAM_NO_OWNER_GAP_MINUTES = env_int("SIAM_NO_OWNER_GAP_MINUTES", 30)
 
 # --- REST API ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ api_patterns = [
     path("slas/", include("slas.api.urls")),
     path("raci/", include("raci.api.urls")),
     path("requirements/", include("requirements_app.api.urls")),
+    path("governance/", include("governance.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets a few inline styles; allow them on this page only.
     path(
@@ -49,6 +50,7 @@ urlpatterns = [
     path("slas/", include("slas.urls")),
     path("raci/", include("raci.urls")),
     path("requirements/", include("requirements_app.urls")),
+    path("governance/", include("governance.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -57,6 +57,23 @@ MENU = (
             ("Data objects", "raci:dataobject_list"),
         ),
     ),
+    (
+        "Governance",
+        "ti-building-bank",
+        (
+            ("Dashboard", "governance:dashboard_index"),
+            ("Steering reports", "governance:steeringreport_list"),
+            ("Boards", "governance:board_list"),
+            ("Meetings", "governance:meeting_list"),
+            ("Decision log", "governance:decision_list"),
+            ("Actions", "governance:action_list"),
+            ("KPIs and CSFs", "governance:kpi_list"),
+            ("Improvement register", "governance:improvementitem_list"),
+            ("Scoring models", "governance:scoringmodel_list"),
+            ("Integration pods", "governance:pod_list"),
+            ("Health self-assessments", "governance:assessment_list"),
+        ),
+    ),
 )
 
 

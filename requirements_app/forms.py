@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from core.forms.base import RestrictedModelForm, StyledFormMixin
-from siam.models import Ecosystem, IntegrationFlow
+from siam.forms import PARTIES, EcosystemDependentMixin
+from siam.models import IntegrationFlow
 
 from .models import (
     AcceptanceCriterion,
@@ -20,46 +21,13 @@ from .models import (
 )
 
 
-class EcosystemDependentMixin:
-    """Choices that depend on the ecosystem (its parties, flows, requirements) are
-    limited to the chosen one: on an existing record, or the ecosystem posted.
-
-    Changing the ecosystem on the page re-renders these fields in place (the inline
-    validation answer carries them out of band), so the lists follow the choice.
-    """
-
-    #: field name -> lookup from the related model to the ecosystem; ``None`` means the
-    #: ecosystem's parties (the organisations taking part)
-    dependent_fields: dict = {}
-
-    def chosen_ecosystem_id(self):
-        eco_id = self.instance.ecosystem_id if self.instance.pk else None
-        eco_id = eco_id or self.data.get("ecosystem") or self.initial.get("ecosystem")
-        return int(eco_id) if eco_id and str(eco_id).isdigit() else None
-
-    def limit_to_ecosystem(self):
-        eco_id = self.chosen_ecosystem_id()
-        if eco_id is None:
-            return
-        for name, lookup in self.dependent_fields.items():
-            if name not in self.fields:
-                continue
-            field = self.fields[name]
-            if lookup is None:
-                ecosystem = Ecosystem.objects.filter(pk=eco_id).first()
-                party_ids = ecosystem.party_ids() if ecosystem else set()
-                field.queryset = field.queryset.filter(pk__in=party_ids)
-            else:
-                field.queryset = field.queryset.filter(**{lookup: eco_id})
-
-
 class PainPointForm(EcosystemDependentMixin, RestrictedModelForm):
     class Meta:
         model = PainPoint
         fields = ("ecosystem", "title", "description", "affected", "severity", "parties")
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    dependent_fields = {"parties": None}
+    dependent_fields = {"parties": PARTIES}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

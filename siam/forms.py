@@ -43,7 +43,7 @@ class OrganisationForm(RestrictedModelForm):
 class EcosystemForm(RestrictedModelForm):
     class Meta:
         model = Ecosystem
-        fields = ("name", "slug", "status", "customer", "integrator", "description")
+        fields = ("name", "slug", "status", "customer", "integrator", "description", "logo")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,3 +196,41 @@ def visible_users(user):
     return users.filter(
         Q(memberships__organisation_id__in=orgs) | Q(memberships__isnull=True)
     ).distinct()
+
+
+PARTIES = "@parties"
+PARTY_PEOPLE = "@party-people"
+
+
+class EcosystemDependentMixin:
+    """Choices that depend on the ecosystem (its parties, flows, requirements) are
+    limited to the chosen one: on an existing record, or the ecosystem posted.
+
+    Changing the ecosystem on the page re-renders these fields in place (the inline
+    validation answer carries them out of band), so the lists follow the choice.
+    """
+
+    #: field name -> lookup from the related model to the ecosystem (``"ecosystem_id"``),
+    #: or ``PARTIES`` (organisations taking part) or ``PARTY_PEOPLE`` (their people)
+    dependent_fields: dict = {}
+
+    def chosen_ecosystem_id(self):
+        eco_id = self.instance.ecosystem_id if self.instance.pk else None
+        eco_id = eco_id or self.data.get("ecosystem") or self.initial.get("ecosystem")
+        return int(eco_id) if eco_id and str(eco_id).isdigit() else None
+
+    def limit_to_ecosystem(self):
+        eco_id = self.chosen_ecosystem_id()
+        if eco_id is None:
+            return
+        for name, lookup in self.dependent_fields.items():
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            if lookup in (PARTIES, PARTY_PEOPLE):
+                ecosystem = Ecosystem.objects.filter(pk=eco_id).first()
+                party_ids = ecosystem.party_ids() if ecosystem else set()
+                key = "pk__in" if lookup == PARTIES else "organisation_id__in"
+                field.queryset = field.queryset.filter(**{key: party_ids})
+            else:
+                field.queryset = field.queryset.filter(**{lookup: eco_id})

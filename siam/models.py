@@ -3,6 +3,7 @@ connected tools and the integration flows between them (DESIGN.md, ``siam/``).""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -75,6 +76,11 @@ class Ecosystem(PrimaryModel):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    logo = models.FileField(
+        upload_to="logos/", blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "svg"])],
+        help_text="PNG, JPEG or SVG; shown on steering reports.",
+    )  # fmt: skip
     status = models.CharField(
         max_length=20, choices=EcosystemStatusChoices.choices, default=EcosystemStatusChoices.ACTIVE
     )

@@ -117,7 +117,12 @@ def _aggregate(queryset, group_by, label, extra=None):
 
 def build_report(user, filters: dict) -> Report:
     metric = filters.get("metric") or MetricChoices.RESOLUTION
-    base = _base(user, filters)
+    return report_for(_base(user, filters), metric)
+
+
+def report_for(base, metric: str = MetricChoices.RESOLUTION) -> Report:
+    """The report over ``base``, any IncidentSla queryset (a user's restricted view, or
+    a whole ecosystem's for the steering report): one definition for both."""
     clocks = base.filter(metric=metric)
     e2e = clocks.filter(provider__isnull=True)
     overall = e2e.filter(FINISHED).aggregate(

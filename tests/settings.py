@@ -38,3 +38,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # picks up a test's task (Redis, in CI, is a database of its own: see .ci/run).
 if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(VAR_DIR / "test-broker")
+
+# Generated reports go to a throwaway folder, not the developer's var/.
+import tempfile  # noqa: E402
+
+SIAM_REPORTS_DIR = Path(tempfile.mkdtemp(prefix="siam-test-reports-"))  # noqa: F405

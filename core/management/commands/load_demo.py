@@ -12,7 +12,7 @@ from django.db import transaction
 
 from core.system import get_system_user
 
-DEMO_MODULES = ("siam.demo", "raci.demo", "requirements_app.demo", "slas.demo")
+DEMO_MODULES = ("siam.demo", "raci.demo", "requirements_app.demo", "slas.demo", "governance.demo")
 
 
 class Command(BaseCommand):
