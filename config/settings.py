@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
         "FlowStatusEnum": "siam.choices.FlowStatusChoices",
         "IncidentStatusEnum": "slas.choices.IncidentStatusChoices",
         "RequirementStatusEnum": "requirements_app.choices.RequirementStatusChoices",
+        "LayerEnum": "siam.choices.LayerChoices",
     },
 }
 

@@ -241,10 +241,13 @@ def radar(
     width, height = size + 160, size + legend
     cx, cy, radius = width / 2, size / 2, size / 2 - 40
     angle = lambda i: -math.pi / 2 + 2 * math.pi * i / len(axes)  # noqa: E731
-    point = lambda i, value: (
-        cx + radius * (value or 0) / maximum * math.cos(angle(i)),
-        cy + radius * (value or 0) / maximum * math.sin(angle(i)),
-    )  # noqa: E731
+
+    def point(i, value):
+        return (
+            cx + radius * (value or 0) / maximum * math.cos(angle(i)),
+            cy + radius * (value or 0) / maximum * math.sin(angle(i)),
+        )
+
     described = "; ".join(
         f"{name}: " + ", ".join(f"{axis} {_fmt(v)}" for axis, v in zip(axes, values, strict=True))
         for name, values in series

@@ -188,6 +188,7 @@ def load(actor) -> DemoResult:
     Assessment.objects.create(ecosystem=eco, title="After the Zendesk → Jira go-live", assessed_on=add_months(this_month, -1) + timedelta(days=20), assessed_by=people["John"], answers=now)  # fmt: skip
 
     if not eco.logo:
+        eco._history_user = actor  # the audit trail names who changed it
         eco.logo.save("infinity.svg", ContentFile(INFINITY_LOGO.encode()), save=True)
     steering.generate(eco, add_months(this_month, -1), user=actor, scheduled=True)
     result.created += 40

@@ -80,6 +80,21 @@ def ranked(queryset):
     ).order_by("ecosystem__name", "register", "closed", "rank")
 
 
+def with_rank(item: ImprovementItem) -> ImprovementItem:
+    """The item with its ``rank`` and ``effective`` score among its register (a window
+    over the whole partition: filtering by pk first would always rank it 1)."""
+    partition = ImprovementItem.objects.filter(
+        ecosystem_id=item.ecosystem_id, register=item.register
+    )
+    ranked_item = next(i for i in ranked(partition) if i.pk == item.pk)
+    item.rank, item.effective, item.closed = (
+        ranked_item.rank,
+        ranked_item.effective,
+        ranked_item.closed,
+    )
+    return item
+
+
 def override(item: ImprovementItem, score: float | None, reason: str, user) -> ImprovementItem:
     """Set (or, with ``score=None``, remove) a manual override; it keeps who and why."""
     if score is not None and not reason.strip():

@@ -132,15 +132,18 @@ class TraceRow:
     use_cases: list  # (use case, suspect)
     criteria: list
     gaps: list[str] = field(default_factory=list)
+    kpis: list = field(default_factory=list)  # governance KPIs that show it met
 
 
 def traceability(requirements) -> list[TraceRow]:
     """Pain point -> requirement -> stories / use cases -> criteria, with the gaps:
     a requirement with no story or use case, a story with no acceptance criteria, an
-    approved requirement with suspect links. Five queries whatever the size."""
+    approved requirement with suspect links; then the KPIs (governance) that measure
+    it. Six queries whatever the size."""
     requirements = requirements.prefetch_related(
         "pain_points",
         "criteria",
+        "kpis",
         Prefetch(
             "story_links",
             StoryLink.objects.select_related("story").prefetch_related("story__criteria"),
@@ -152,8 +155,9 @@ def traceability(requirements) -> list[TraceRow]:
         stories = [(link.story, link.suspect) for link in req.story_links.all()]
         use_cases = [(link.use_case, link.suspect) for link in req.use_case_links.all()]
         row = TraceRow(
-            req, list(req.pain_points.all()), stories, use_cases, list(req.criteria.all())
-        )
+            req, list(req.pain_points.all()), stories, use_cases, list(req.criteria.all()),
+            kpis=list(req.kpis.all()),
+        )  # fmt: skip
         if not stories and not use_cases:
             row.gaps.append("No user story or use case traces to it.")
         if not row.criteria:

@@ -96,6 +96,9 @@ class ImprovementItemViewSet(RestrictedModelViewSet):
     def get_queryset(self):
         return services.ranked(super().get_queryset())
 
+    def get_object(self):
+        return services.with_rank(super().get_object())
+
     @extend_schema(
         request=serializers.OverrideSerializer, responses=serializers.ImprovementItemSerializer
     )
@@ -110,7 +113,7 @@ class ImprovementItemViewSet(RestrictedModelViewSet):
             data.validated_data["override_reason"],
             request.user,
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+        return Response(self.get_serializer(services.with_rank(item)).data)
 
 
 class ScoringModelViewSet(RestrictedModelViewSet):
