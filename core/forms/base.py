@@ -27,7 +27,10 @@ class StyledFormMixin:
             if css and css not in classes:
                 widget.attrs["class"] = f"{classes} {css}".strip()
             if isinstance(widget, forms.DateInput):
+                # <input type="date"> only accepts ISO dates; a localised value would be
+                # shown empty and saved back as nothing.
                 widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
             # Read _errors, not errors: looking at .errors would validate the form
             # before subclasses have finished configuring their fields.
             if self._errors and name in self._errors:

@@ -342,3 +342,24 @@ def test_kpis_complete_the_traceability_matrix(gov, client_for):
     assert (
         f'<a href="{kpi.get_absolute_url()}">End-to-end attainment</a>' in row[: row.index("</tr>")]
     )
+
+
+def test_dates_are_shown_where_date_inputs_can_read_them(gov, client_for):
+    """A date input shows only ISO dates: a localised one would be blank and lost on save."""
+    Action.objects.create(
+        ecosystem=gov.world.a,
+        meeting=gov.meeting,
+        title="Quote cover",
+        owner=gov.provider_rep,
+        due_date=date(2026, 11, 20),
+    )
+    client = client_for(gov.world.integrator_admin)
+    meeting_form = client.get(
+        reverse("governance:meeting_edit", args=[gov.meeting.pk])
+    ).content.decode()
+    assert 'type="date" name="actions-0-due_date" value="2026-11-20"' in meeting_form
+    action = Action.objects.get()
+    assert (
+        'value="2026-11-20"'
+        in client.get(reverse("governance:action_edit", args=[action.pk])).content.decode()
+    )
