@@ -12,15 +12,11 @@ Runs on a throwaway SQLite database in var/ unless DATABASE_URL is set.
 """
 
 import argparse
-import os
 import random
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _setup import django_on_scratch_database
 
 
 def main():
@@ -29,20 +25,7 @@ def main():
     args = parser.parse_args()
     n = args.n
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "true")
-    if "DATABASE_URL" not in os.environ:
-        db = ROOT / "var" / "bench.sqlite3"
-        db.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_on_scratch_database("bench")
 
     from slas import services
     from slas.calendar import WorkingCalendar

@@ -9,14 +9,12 @@ data for the integrator's user — median of ``--runs`` and the query counts.
 """
 
 import argparse
+import logging
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _setup import django_on_scratch_database
 
 
 def timed(fn, runs):
@@ -32,19 +30,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     runs = parser.parse_args().runs
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "true")
-    if "DATABASE_URL" not in os.environ:
-        db = ROOT / "var" / "bench-steering.sqlite3"
-        db.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    import logging
-
-    import django
-
-    django.setup()
+    django_on_scratch_database("bench-steering")
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -54,7 +40,6 @@ def main():
     from governance import services, steering
     from siam.models import Ecosystem
 
-    call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("load_demo", quiet_logins=True, stdout=quiet)
     eco = Ecosystem.objects.get(slug="infinity-ecommerce")

@@ -52,9 +52,12 @@ def filesystem_broker_options(folder) -> dict:
     from pathlib import Path
 
     folder = Path(folder)
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
+        # Without it kombu keeps its exchange table in ./control of whatever directory
+        # the process started in.
+        "control_folder": str(folder / "control"),
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),

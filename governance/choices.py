@@ -102,8 +102,3 @@ class PodRoleChoices(models.TextChoices):
     ANALYST = "analyst", "Integration analyst"
     SME = "sme", "Subject matter expert"
     QA = "qa", "Quality assurance"
-
-
-class ReportStatusChoices(models.TextChoices):
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"

@@ -179,13 +179,9 @@ class BaseMeetingChildFormSet(forms.BaseInlineFormSet):
             form.fields["owner"].queryset = people
 
     def save_new(self, form, commit=True):
+        # The meeting may have been created by this same post: take its ecosystem now.
         form.instance.ecosystem_id = self.instance.ecosystem_id
         return super().save_new(form, commit=commit)
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        form.instance.ecosystem_id = self.instance.ecosystem_id
-        return form
 
 
 MeetingDecisionFormSet = inlineformset_factory(

@@ -20,7 +20,6 @@ from slas.models import Incident, IncidentSla
 from slas.reports import BREACHED, FINISHED
 
 from .choices import KpiSourceChoices
-from .kpis import add_months
 
 
 def _month(value) -> date:
@@ -99,7 +98,3 @@ def kpi_value(source: str, priority: str, month: dict | None) -> float | None:
     if source == KpiSourceChoices.REOPEN_RATE:
         return month["reopen_rate"]
     return None
-
-
-def month_range(first: date, months: int) -> tuple[date, date]:
-    return first, add_months(first, months)

@@ -46,16 +46,6 @@ from .choices import (
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-def layer_of(ecosystem: Ecosystem, organisation_id: int) -> str:
-    """The layer an organisation plays in an ecosystem (an internal integrator — the
-    customer itself — sits on boards as the integrator)."""
-    if organisation_id == ecosystem.integrator_id:
-        return LayerChoices.INTEGRATOR
-    if organisation_id == ecosystem.customer_id:
-        return LayerChoices.CUSTOMER
-    return LayerChoices.PROVIDER
-
-
 class EcosystemChild(models.Model):
     """A part of an ecosystem-scoped record, seen and changed with its parent."""
 
@@ -147,7 +137,7 @@ class BoardMember(EcosystemChild):
         if self.person.organisation_id not in ecosystem.party_ids():
             raise ValidationError({"person": f"{self.person} is not with a party of {ecosystem}."})
         if not self.layer:
-            self.layer = layer_of(ecosystem, self.person.organisation_id)
+            self.layer = ecosystem.layer_of(self.person.organisation_id)
 
 
 class Meeting(EcosystemScopedModel):

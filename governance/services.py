@@ -24,8 +24,8 @@ from slas.models import Incident, IncidentSla
 from slas.reports import BREACHED
 
 from . import kpis as kpi_math
-from . import measures
-from .choices import ImprovementStatusChoices, KpiSourceChoices, MeetingStatusChoices
+from . import measures, scoring
+from .choices import ImprovementStatusChoices, KpiSourceChoices, MeetingStatusChoices, TrendChoices
 from .models import (
     Action,
     ImprovementItem,
@@ -121,10 +121,8 @@ def set_weights(ecosystem, weights: dict[str, int]) -> ScoringModel:
 
 def rescore(ecosystem_id: int, weights: dict[str, int]) -> None:
     items = list(ImprovementItem.objects.filter(ecosystem_id=ecosystem_id))
-    from .scoring import score
-
     for item in items:
-        item.score = score(item.ratings, weights)
+        item.score = scoring.score(item.ratings, weights)
     ImprovementItem.objects.bulk_update(items, ["score"])
 
 
@@ -172,12 +170,7 @@ class KpiStatus:
         return dict(TREND_LABELS)[self.trend]
 
 
-TREND_LABELS = (
-    ("improving", "Improving"),
-    ("stable", "Stable"),
-    ("degrading", "Degrading"),
-    ("not_enough_data", "Not enough data"),
-)
+TREND_LABELS = TrendChoices.choices
 
 
 def kpi_status(kpi: Kpi, until: date | None = None) -> KpiStatus:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.core.files.base import ContentFile
 from django.db.models import Count, Q
 from django.utils import timezone
+from pypdf import PdfReader
 
 from core import charts
 from core.pdf import render_pdf
@@ -335,7 +336,6 @@ def generate(ecosystem, month: date, user=None, scheduled: bool = False) -> Stee
     generated_at = timezone.now()
     pdf = render(snap, logo_data_uri(ecosystem), generated_at)
     elapsed = time.perf_counter() - began
-    from pypdf import PdfReader
 
     report = SteeringReport(
         ecosystem=ecosystem, period_start=start, period_end=end, generated_at=generated_at,

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from core.tables import BaseTable, ChoiceBadgeColumn
@@ -297,8 +298,6 @@ class SteeringReportTable(BaseTable):
         return format_html('<span class="badge bg-{}-lt">{}</span>', colour, status.upper())
 
     def render_download(self, record):
-        from django.urls import reverse
-
         return format_html(
             '<a class="btn btn-sm" href="{}"><i class="ti ti-download me-1" aria-hidden="true"></i>PDF</a>',
             reverse("governance:steeringreport_download", args=[record.pk]),

@@ -20,7 +20,7 @@ from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectV
 from requirements_app.choices import RequirementStatusChoices
 from siam.models import Ecosystem
 
-from . import assessment, filtersets, forms, services, steering, tables
+from . import assessment, filtersets, forms, rules, services, steering, tables
 from .choices import OPEN_ACTION_STATES
 from .models import (
     Action,
@@ -103,13 +103,6 @@ class MeetingEditView(ObjectEditView):
     queryset = Meeting.objects.all()
     form = forms.MeetingForm
     formsets = {"decisions": forms.MeetingDecisionFormSet, "actions": forms.MeetingActionFormSet}
-
-    def save_form(self, form):
-        meeting = form.save(commit=False)
-        meeting.ecosystem_id = meeting.board.ecosystem_id
-        meeting.save()
-        form.save_m2m()
-        return meeting
 
 
 class MeetingDeleteView(ObjectDeleteView):
@@ -339,11 +332,12 @@ class PodView(ObjectView):
             if instance.head_id
             else Pod.objects.none()
         )
-        return {
-            "warnings": instance.warnings(),
-            "members": list(instance.members.all()),
-            "siblings": siblings,
-        }
+        warnings = instance.warnings()
+        pods_here = Pod.objects.filter(ecosystem=instance.ecosystem_id).count()
+        head_warning = rules.head_of_integration_warning(pods_here, instance.head_id is not None)
+        if head_warning:
+            warnings.append(head_warning)
+        return {"warnings": warnings, "members": list(instance.members.all()), "siblings": siblings}
 
 
 class PodEditView(ObjectEditView):

@@ -28,15 +28,6 @@ def layers_of(organisation_id, ecosystem) -> set[str]:
     return layers
 
 
-def layer_of(organisation_id, ecosystem) -> str:
-    """The layer an organisation plays; the integrator wins when it is also the customer."""
-    if organisation_id == ecosystem.integrator_id:
-        return LayerChoices.INTEGRATOR
-    if organisation_id == ecosystem.customer_id:
-        return LayerChoices.CUSTOMER
-    return LayerChoices.PROVIDER
-
-
 class Role(EcosystemScopedModel):
     """A role of one organisation in the ecosystem, held by people (so a matrix stays
     valid when people change)."""
@@ -76,7 +67,7 @@ class Role(EcosystemScopedModel):
 
     @property
     def layer(self) -> str:
-        return self.acts_as or layer_of(self.organisation_id, self.ecosystem)
+        return self.acts_as or self.ecosystem.layer_of(self.organisation_id)
 
     def clean(self):
         super().clean()

@@ -15,7 +15,7 @@ from siam.choices import LayerChoices
 
 from . import rules
 from .choices import MatrixStatusChoices, ProcessChoices
-from .models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix, Role, layer_of
+from .models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix, Role
 
 FIXED_HEADERS = ("phase", "activity", "process", "owned_by")
 
@@ -57,7 +57,7 @@ class LoadedMatrix:
 def column_layer(column: RaciColumn, ecosystem) -> str:
     if column.role_id and column.role.acts_as:
         return column.role.acts_as
-    return layer_of(column.organisation_id, ecosystem)
+    return ecosystem.layer_of(column.organisation_id)
 
 
 def load(matrix: RaciMatrix, holders: bool = False) -> LoadedMatrix:

@@ -109,6 +109,15 @@ class Ecosystem(PrimaryModel):
             return IntegratorModelChoices.INTERNAL
         return IntegratorModelChoices.EXTERNAL
 
+    def layer_of(self, organisation_id) -> str:
+        """The layer an organisation plays here; the integrator wins when it is also the
+        customer (an internal integrator sits on boards and in matrices as integrator)."""
+        if organisation_id == self.integrator_id:
+            return LayerChoices.INTEGRATOR
+        if organisation_id == self.customer_id:
+            return LayerChoices.CUSTOMER
+        return LayerChoices.PROVIDER
+
     def party_ids(self) -> set[int]:
         """Every organisation taking part: customer, integrator and each provider."""
         return {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import time
 
+import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -84,8 +85,6 @@ class BusinessCalendar(EcosystemScopedModel):
     def clean(self):
         super().clean()
         if self.holiday_country:
-            import holidays
-
             try:
                 holidays.country_holidays(
                     self.holiday_country, subdiv=self.holiday_subdivision or None, years=2026

@@ -157,6 +157,13 @@ def test_pod_warnings_show_on_list_and_page(gov, client_for):
     client = client_for(gov.world.integrator_admin)
     page = client.get(pod.get_absolute_url()).content.decode()
     assert "No integration lead: a pod needs an integration lead." in page and "No analyst" in page
+    lonely = Pod.objects.create(ecosystem=gov.world.a, name="Tooling")
+    assert (
+        "2 pods without a head of integration"
+        in client.get(lonely.get_absolute_url()).content.decode()
+    )
+    assert "without a head" not in client.get(pod.get_absolute_url()).content.decode()
+    lonely.delete()
     pod.members.create(person=gov.integrator_rep, role="lead")
     pod.members.create(person=gov.customer_rep, role="analyst")
     listing = client.get(reverse("governance:pod_list")).content.decode()
