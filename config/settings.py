@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "requirements_app",
     "slas",
     "governance",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
     "sla-thresholds": {"task": "slas.tasks.scan_sla_thresholds", "schedule": 60.0},
     # Early on the 1st: last month's computed KPIs, then every ecosystem's steering report.
+    # Inbound events a worker never picked up (it was down) are queued again: nothing is lost.
+    "inbound-events-sweep": {"task": "integrations.tasks.requeue_received", "schedule": 300.0},
     "monthly-kpis": {
         "task": "governance.tasks.compute_monthly_kpis",
         "schedule": crontab(minute=0, hour=5, day_of_month=1),
@@ -184,6 +187,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Generated steering reports (PDF); served only through an access-checked view.
 SIAM_REPORTS_DIR = Path(env_str("SIAM_REPORTS_DIR", str(VAR_DIR / "reports")))
+# How the app is reached from outside: links in outbound webhooks and the webhook
+# addresses shown to whoever configures a tool.
+SIAM_BASE_URL = env_str("SIAM_BASE_URL", "http://127.0.0.1:8000")
+# Key of the secrets stored encrypted (webhook feeds and subscriptions). Any string; when
+# unset, one is derived from SECRET_KEY (rotating SECRET_KEY then needs new secrets).
+SIAM_ENCRYPTION_KEY = env_str("SIAM_ENCRYPTION_KEY", "")
+# Uploaded ticket exports wait here for the import worker.
+SIAM_IMPORTS_DIR = Path(env_str("SIAM_IMPORTS_DIR", str(VAR_DIR / "imports")))
 SIAM_NO_OWNER_GAP_MINUTES = env_int("SIAM_NO_OWNER_GAP_MINUTES", 30)
 
 # --- REST API ---------------------------------------------------------------------

@@ -51,6 +51,7 @@ urlpatterns = [
     path("raci/", include("raci.urls")),
     path("requirements/", include("requirements_app.urls")),
     path("governance/", include("governance.urls")),
+    path("integrations/", include("integrations.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -54,6 +54,8 @@ class SystemKindChoices(models.TextChoices):
     SERVICENOW = "servicenow", "ServiceNow"
     ZENDESK = "zendesk", "Zendesk"
     AZURE_DEVOPS = "azure_devops", "Azure DevOps"
+    #: This application: the integrator's end-to-end view, fed by the other tools.
+    SIAM = "siam", "SIAM hub (this application)"
     OTHER = "other", "Other"
 
     @classmethod

@@ -14,6 +14,7 @@ class IncidentStatusChoices(models.TextChoices):
     AWAITING_USER_INFO = "awaiting_user_info", "Awaiting user info"
     AWAITING_VENDOR = "awaiting_vendor", "Awaiting vendor"
     AWAITING_EVIDENCE = "awaiting_evidence", "Awaiting evidence"
+    AWAITING_PROBLEM = "awaiting_problem", "Awaiting problem"
     RESOLVED = "resolved", "Resolved"
     CLOSED = "closed", "Closed"
 

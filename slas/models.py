@@ -496,10 +496,13 @@ class IncidentEvent(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: Order among events of the same instant (a tool's export has minute resolution);
+    #: ingested tickets number their events in source order, events typed here are 0.
+    sequence = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ("at", "id")
+        ordering = ("at", "sequence", "id")
         verbose_name = "incident event"
 
     def __str__(self):

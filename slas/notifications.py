@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from core.system import get_system_user
@@ -27,6 +28,10 @@ PROCESS_FOR_CLASSIFICATION = {
     ClassificationChoices.SERVICE_REQUEST: ProcessChoices.REQUEST,
     ClassificationChoices.CHANGE_REQUEST: ProcessChoices.CHANGE,
 }
+
+
+#: Sent once per alert when it is handled (``alert``): outbound webhooks listen.
+alert_dispatched = Signal()
 
 
 def recipients_for(alert: SlaAlert):
@@ -91,6 +96,7 @@ def dispatch_alerts(alert_ids: list[int]) -> int:
                 continue
             _notify(alert)
             _escalate(alert)
+            alert_dispatched.send(sender=SlaAlert, alert=alert)
             alert.handled_at = timezone.now()
             alert.save(update_fields=["handled_at"])
             handled += 1

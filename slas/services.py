@@ -138,7 +138,7 @@ def applicable_targets(
 def timeline_points(events: Iterable[IncidentEvent]) -> list[TimelinePoint]:
     return [
         TimelinePoint(e.at, e.status, e.holder_id)
-        for e in sorted(events, key=lambda e: (e.at, e.pk or 0))
+        for e in sorted(events, key=lambda e: (e.at, e.sequence, e.pk or 0))
     ]
 
 
@@ -204,7 +204,7 @@ def recompute_incidents(incidents: Iterable[Incident], at: datetime | None = Non
         return 0
     incidents = list(
         Incident.objects.filter(pk__in=incident_ids).prefetch_related(
-            Prefetch("events", IncidentEvent.objects.order_by("at", "id")), "holders"
+            Prefetch("events", IncidentEvent.objects.order_by("at", "sequence", "id")), "holders"
         )
     )
     targets = _targets_by_ecosystem({i.ecosystem_id for i in incidents})
@@ -349,7 +349,7 @@ def record_event(
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     at = at or now()
-    last = incident.events.order_by("-at", "-id").first()
+    last = incident.events.order_by("-at", "-sequence", "-id").first()
     new_status = status or (last.status if last else incident.status)
     new_holder_id = (
         (holder.pk if hasattr(holder, "pk") else holder)
@@ -396,7 +396,14 @@ def _check_transition(incident: Incident, kind: str, new_status: str, at: dateti
 
 def _refresh_incident(incident: Incident, author) -> None:
     """Derive the incident's current fields from its (ordered) timeline."""
-    events = list(incident.events.order_by("at", "id"))
+    derive_from_timeline(incident, list(incident.events.order_by("at", "sequence", "id")))
+    incident._history_user = author
+    incident.save()
+
+
+def derive_from_timeline(incident: Incident, events: list[IncidentEvent]) -> None:
+    """Set status, holder, response, resolution, closure and reopen count from the
+    ordered timeline (not saved: ingestion stores a batch of incidents at once)."""
     last = events[-1]
     incident.status = last.status
     incident.holder_id = last.holder_id
@@ -410,8 +417,6 @@ def _refresh_incident(incident: Incident, author) -> None:
         else None
     )
     incident.closed_at = last.at if last.status == IncidentStatusChoices.CLOSED else None
-    incident._history_user = author
-    incident.save()
 
 
 @transaction.atomic

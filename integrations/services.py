@@ -1,0 +1,523 @@
+"""Ingestion: receive a webhook, translate a tool's event, and fold a ticket's source
+events into its incident's timeline and SLA state.
+
+One path for webhooks and CSV imports: ``Ingestor.apply`` takes a batch of parsed
+events, keeps each new one once as a ``SourceEvent`` (unique per ticket and key, so a
+duplicate is a no-op), locks the touched tickets (``select_for_update`` on their
+``TicketLink``: concurrent deliveries for one ticket wait for each other) and folds
+every touched ticket from *all* its source events (``integrations.timeline``). The
+timeline rows of an ingested ticket are that fold's projection: when a late, older
+event arrives, the rows after it are restated (status and holder after each) and the
+SLA state recomputed, so any order of arrival ends in the in-order timeline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.system import get_system_user
+from requirements_app.models import FieldMapping, ValueMapping
+from siam.choices import SystemKindChoices
+from siam.models import Organisation
+from slas import services as sla_services
+from slas.choices import ClassificationChoices, EventKindChoices, IncidentStatusChoices
+from slas.models import Incident, IncidentEvent, PriorityMatrix
+
+from .choices import InboundStateChoices, SignatureResultChoices, UnknownGroupChoices
+from .mapping import Dictionary, MappingError, Translation, Vocabulary
+from .models import AssignmentGroup, InboundEvent, SourceEvent, TicketFeed, TicketLink
+from .parsers import ParseError, TicketEvent, parse, parse_servicenow
+from .signatures import kept_headers
+from .timeline import SourceChange, TicketState, fold
+
+TOOL_LABELS = dict(SystemKindChoices.choices)
+EXTERNAL_KEY_FIELD = {
+    SystemKindChoices.JIRA: "jira_key",
+    SystemKindChoices.SERVICENOW: "servicenow_number",
+    SystemKindChoices.ZENDESK: "zendesk_id",
+    SystemKindChoices.AZURE_DEVOPS: "azure_devops_id",
+}
+EVENT_FIELDS = ["at", "kind", "status", "holder", "note", "sequence"]
+INCIDENT_FIELDS = [
+    "title", "classification", "impact", "urgency", "priority", "status", "holder", "opened_at",
+    "responded_at", "resolved_at", "closed_at", "reopen_count",
+]  # fmt: skip
+
+
+# --- The ecosystem's vocabulary and the feed's dictionary ------------------------------------
+
+
+def vocabulary_for(ecosystem) -> Vocabulary:
+    matrix = PriorityMatrix.objects.filter(ecosystem=ecosystem).first() or PriorityMatrix()
+    statuses = {}
+    for value, label in IncidentStatusChoices.choices:
+        statuses[value] = value
+        statuses[str(label).lower()] = value
+    classifications = {}
+    for value, label in ClassificationChoices.choices:
+        classifications[value] = value
+        classifications[str(label).lower()] = value
+    organisations = {}
+    for org_id, slug, name in Organisation.objects.filter(pk__in=ecosystem.party_ids()).values_list(
+        "pk", "slug", "name"
+    ):
+        organisations[slug.lower()] = org_id
+        organisations[name.lower()] = org_id
+    return Vocabulary(
+        statuses=statuses,
+        priorities={p.lower(): p for p in matrix.priorities},
+        levels={level.lower(): level for level in [*matrix.impact_levels, *matrix.urgency_levels]},
+        classifications=classifications,
+        organisations=organisations,
+    )
+
+
+def dictionary_for(feed: TicketFeed) -> Dictionary:
+    mappings = FieldMapping.objects.filter(flow_id=feed.flow_id).prefetch_related(
+        Prefetch("value_mappings", ValueMapping.objects.order_by("pk"))
+    )
+    return Dictionary.build(mappings, vocabulary_for(feed.ecosystem), feed.flow.name)
+
+
+# --- Applying events --------------------------------------------------------------------------
+
+
+@dataclass
+class Pending:
+    """A parsed event with its translation, ready to apply."""
+
+    event: TicketEvent
+    translation: Translation
+    inbound_id: int | None = None
+
+
+@dataclass
+class Outcome:
+    applied: int = 0
+    duplicates: set = field(default_factory=set)  # (ticket, event key) already kept
+    incidents_created: int = 0
+    incidents_updated: int = 0
+    links: dict = field(default_factory=dict)  # ticket key -> TicketLink
+
+
+class Ingestor:
+    """Applies one feed's events; build it once per request, task or import."""
+
+    def __init__(self, feed: TicketFeed, *, unknown_groups: str | None = None):
+        self.feed = feed
+        self.ecosystem = feed.ecosystem
+        self.dictionary = dictionary_for(feed)
+        self.unknown_groups = unknown_groups or feed.unknown_groups
+        self.groups = {g.name.lower(): g.organisation_id for g in feed.groups.all()}
+        self.tool = TOOL_LABELS.get(feed.system.kind, feed.system.kind)
+        self.default_holder_id = feed.default_holder_id or feed.system.organisation_id
+        self.matrix = (
+            PriorityMatrix.objects.filter(ecosystem=self.ecosystem).first() or PriorityMatrix()
+        )
+        self.organisation_names = dict(
+            Organisation.objects.filter(pk__in=self.ecosystem.party_ids()).values_list("pk", "name")
+        )
+        self.labels = {
+            "status": dict(IncidentStatusChoices.choices),
+            "holder": self.organisation_names,
+        }
+
+    # Translation -------------------------------------------------------------------------
+
+    def translate(self, event: TicketEvent) -> Pending:
+        """``MappingError`` when a value is not in the data dictionary."""
+        translation = self.dictionary.translate(event.values)
+        if translation.unresolved_group:
+            translation.changes["holder"] = self._group_holder(translation.group)
+        return Pending(event, translation)
+
+    def _group_holder(self, name: str) -> int:
+        known = self.groups.get(name.lower())
+        if known is not None:
+            return known
+        if self.unknown_groups != UnknownGroupChoices.CREATE:
+            raise MappingError(
+                [
+                    f"Unknown assignment group {name!r}: map it in the data dictionary "
+                    f"or in the feed's groups."
+                ]
+            )
+        group, _ = AssignmentGroup.objects.get_or_create(
+            feed=self.feed,
+            name=name[:200],
+            defaults={
+                "organisation_id": self.ecosystem.integrator_id,
+                "created_by_import": True,
+            },
+        )
+        self.groups[name.lower()] = group.organisation_id
+        return group.organisation_id
+
+    # Applying ----------------------------------------------------------------------------
+
+    @transaction.atomic
+    def apply(self, batch: list[Pending], *, import_run=None) -> Outcome:
+        outcome = Outcome()
+        if not batch:
+            return outcome
+        keys = {p.event.ticket for p in batch}
+        TicketLink.objects.bulk_create(
+            [TicketLink(feed=self.feed, key=key) for key in keys], ignore_conflicts=True
+        )
+        links = {
+            link.key: link
+            for link in TicketLink.objects.select_for_update()
+            .filter(feed=self.feed, key__in=keys)
+            .order_by("pk")  # one lock order for every worker: no deadlock
+        }
+        outcome.links = links
+        kept = set(
+            SourceEvent.objects.filter(
+                ticket__in=links.values(), key__in={p.event.event_id for p in batch}
+            ).values_list("ticket__key", "key")
+        )
+        rows = []
+        for pending in batch:
+            event = pending.event
+            identity = (event.ticket, event.event_id)
+            if identity in kept:
+                outcome.duplicates.add(identity)
+                continue
+            kept.add(identity)
+            rows.append(
+                SourceEvent(
+                    ticket=links[event.ticket],
+                    key=event.event_id,
+                    at=event.at,
+                    sequence=event.sequence,
+                    created_ticket=event.created,
+                    opened_at=event.opened_at,
+                    changes=pending.translation.changes,
+                    group=pending.translation.group,
+                    title=event.title[:300],
+                    comment=event.comment,
+                    extra=event.extra,
+                    inbound_id=pending.inbound_id,
+                    import_run=import_run,
+                )
+            )
+        SourceEvent.objects.bulk_create(rows, batch_size=1000)
+        outcome.applied = len(rows)
+        touched = {row.ticket.key: row.ticket for row in rows}
+        if touched:
+            self._rebuild(list(touched.values()), outcome)
+        return outcome
+
+    def _rebuild(self, links: list[TicketLink], outcome: Outcome) -> None:
+        """Fold each ticket from all its source events and store the result: new
+        incidents and timeline rows created, existing rows restated where the fold
+        moved them, the incidents' fields and SLA state recomputed."""
+        sources = defaultdict(list)
+        for row in SourceEvent.objects.filter(ticket__in=links).order_by(
+            "ticket_id", "at", "sequence", "key"
+        ):
+            sources[row.ticket_id].append(row)
+        incidents = {
+            i.pk: i
+            for i in Incident.objects.filter(
+                pk__in=[link.incident_id for link in links if link.incident_id]
+            )
+        }
+        events_by_incident = defaultdict(list)
+        for event in IncidentEvent.objects.filter(incident_id__in=incidents):
+            events_by_incident[event.incident_id].append(event)
+
+        plans = []  # (link, incident or None, state, opened_at, timeline, new events, links)
+        to_update = []
+        for link in links:
+            rows = sources[link.pk]
+            entries, state, opened_at = self._fold(rows)
+            existing = events_by_incident.get(link.incident_id, [])
+            by_id = {event.pk: event for event in existing}
+            opened = next((e for e in existing if e.kind == EventKindChoices.OPENED), None)
+            rows_by_key = {row.key: row for row in rows}
+            projected, created, source_links = [], [], []
+            for position, entry in enumerate(entries):
+                row = rows_by_key.get(entry.key)
+                event = opened if row is None else by_id.get(row.timeline_event_id)
+                desired = {
+                    "at": entry.at,
+                    "kind": entry.kind,
+                    "status": entry.status,
+                    "holder_id": entry.holder,
+                    "note": entry.note,
+                    "sequence": position,
+                }
+                if event is None:
+                    event = IncidentEvent(**desired)
+                    created.append(event)
+                elif any(getattr(event, name) != value for name, value in desired.items()):
+                    for name, value in desired.items():
+                        setattr(event, name, value)
+                    to_update.append(event)
+                projected.append(event)
+                if row is None:
+                    source_links.extend((r, event) for r in rows if r.created_ticket)
+                else:
+                    source_links.append((row, event))
+            projected_ids = {e.pk for e in projected if e.pk}
+            typed = [e for e in existing if e.pk not in projected_ids]  # typed in the app
+            timeline = sorted(
+                typed + projected, key=lambda e: (e.at, e.sequence, e.pk or float("inf"))
+            )
+            latest = max(
+                (r for r in rows if r.extra), key=lambda r: (r.at, r.sequence), default=None
+            )
+            if latest is not None and link.source_figures != latest.extra:
+                link.source_figures = latest.extra
+            plans.append((link, state, opened_at, timeline, created, source_links))
+
+        # New incidents in one go, with their history.
+        system = get_system_user()
+        new_plans = [plan for plan in plans if plan[0].incident_id is None]
+        references = self._references([plan[0].key for plan in new_plans])
+        fresh = []
+        for link, state, opened_at, timeline, _, _ in new_plans:
+            incident = Incident(
+                ecosystem=self.ecosystem,
+                reference=references[link.key],
+                service_id=self.feed.service_id,
+            )
+            if field_name := EXTERNAL_KEY_FIELD.get(self.feed.system.kind):
+                setattr(incident, field_name, link.key[:50])
+            self._set_fields(incident, state, opened_at, timeline)
+            fresh.append(incident)
+        if fresh:
+            fresh = bulk_create_with_history(fresh, Incident, default_user=system)
+            for (link, *_), incident in zip(new_plans, fresh, strict=True):
+                link.incident = incident
+                incidents[incident.pk] = incident
+        outcome.incidents_created += len(fresh)
+
+        changed, new_keys = [], {plan[0].key for plan in new_plans}
+        for link, state, opened_at, timeline, _, _ in plans:
+            if link.key in new_keys:
+                continue
+            incident = incidents[link.incident_id]
+            before = self._snapshot(incident)
+            self._set_fields(incident, state, opened_at, timeline)
+            if self._snapshot(incident) != before:
+                changed.append(incident)
+        if changed:
+            bulk_update_with_history(
+                changed, Incident, INCIDENT_FIELDS, batch_size=500, default_user=system
+            )
+        outcome.incidents_updated += len(plans) - len(fresh)
+
+        # Timeline rows: the missing ones created, the moved ones restated.
+        new_events, holders = [], set()
+        for link, _, _, timeline, created, _ in plans:
+            for event in created:
+                event.incident_id = link.incident_id
+            new_events.extend(created)
+            holders.update((link.incident_id, e.holder_id) for e in timeline if e.holder_id)
+        IncidentEvent.objects.bulk_create(new_events, batch_size=1000)
+        # Restating a projected row is the one update a timeline row gets (module docstring).
+        IncidentEvent.objects.bulk_update(to_update, EVENT_FIELDS, batch_size=1000)
+        relinked = []
+        for *_, source_links in plans:
+            for row, event in source_links:
+                if row.timeline_event_id != event.pk:
+                    row.timeline_event_id = event.pk
+                    relinked.append(row)
+        SourceEvent.objects.bulk_update(relinked, ["timeline_event"], batch_size=1000)
+        TicketLink.objects.bulk_update(links, ["incident", "source_figures"], batch_size=1000)
+        through = Incident.holders.through
+        through.objects.bulk_create(
+            [through(incident_id=i, organisation_id=o) for i, o in holders],
+            ignore_conflicts=True,
+        )
+        sla_services.recompute_incidents(list(incidents.values()))
+
+    @staticmethod
+    def _snapshot(incident: Incident) -> tuple:
+        return tuple(getattr(incident, f"{n}_id" if n == "holder" else n) for n in INCIDENT_FIELDS)
+
+    def _fold(self, rows: list[SourceEvent]):
+        creations = [row for row in rows if row.created_ticket]
+        opened_candidates = [row.opened_at for row in creations if row.opened_at] or [
+            row.at for row in creations
+        ]
+        if not opened_candidates:
+            opened_candidates = [row.opened_at for row in rows if row.opened_at] or [
+                min(row.at for row in rows)
+            ]
+        opened_at = min(opened_candidates)
+        changes = [
+            SourceChange(
+                key=row.key,
+                at=row.at,
+                sequence=row.sequence,
+                created=row.created_ticket,
+                changes=row.changes,
+                group=row.group,
+                title=row.title,
+                comment=row.comment,
+            )
+            for row in rows
+        ]
+        initial = TicketState(holder=self.default_holder_id)
+        entries, state = fold(
+            changes, opened_at=opened_at, initial=initial, tool=self.tool, labels=self.labels
+        )
+        return entries, state, opened_at
+
+    def _set_fields(
+        self, incident: Incident, state: TicketState, opened_at: datetime, timeline: list
+    ) -> None:
+        incident.title = (state.title or f"{self.tool} {incident.reference}")[:300]
+        incident.classification = state.classification or ClassificationChoices.INCIDENT
+        incident.impact = state.impact
+        incident.urgency = state.urgency
+        priority = state.priority
+        if priority is None and state.impact and state.urgency:
+            priority = self.matrix.priority_for(state.impact, state.urgency)
+        # A tool that gives neither priority nor impact and urgency: the matrix's lowest,
+        # until an event says otherwise.
+        incident.priority = priority or self.matrix.priorities[-1]
+        incident.opened_at = opened_at
+        sla_services.derive_from_timeline(incident, timeline)
+
+    def _references(self, keys: list[str]) -> dict[str, str]:
+        """The tool's key is the incident's reference, unless another tool's took it."""
+        taken = set(
+            Incident.objects.filter(ecosystem=self.ecosystem, reference__in=keys).values_list(
+                "reference", flat=True
+            )
+        )
+        return {key: (key if key not in taken else f"{key}-{self.feed.pk}")[:30] for key in keys}
+
+
+# --- Webhooks ---------------------------------------------------------------------------------
+
+
+def parse_body(feed: TicketFeed, body: bytes) -> TicketEvent:
+    """``ParseError`` for a body that is not JSON or not an event of the feed's tool."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ParseError(f"The body is not JSON: {exc}.") from None
+    if feed.system.kind == SystemKindChoices.SERVICENOW:
+        return parse_servicenow(data, naive_zone=ZoneInfo("UTC"))
+    return parse(feed.system.kind, data)
+
+
+def receive(feed: TicketFeed, body: bytes, headers, remote_addr=None) -> tuple[InboundEvent, int]:
+    """Store the request as received, then judge it; return it and the HTTP status."""
+    inbound = InboundEvent(
+        feed=feed,
+        body=body,
+        headers=kept_headers(headers),
+        remote_addr=remote_addr,
+        signature=feed.verify(body, headers),
+    )
+    if inbound.signature != SignatureResultChoices.VALID:
+        inbound.state = InboundStateChoices.REJECTED
+        inbound.error = f"Signature {inbound.get_signature_display().lower()}: the request is not authenticated."
+        inbound.save()
+        return inbound, 401
+    try:
+        event = parse_body(feed, body)
+    except ParseError as exc:
+        inbound.state = InboundStateChoices.FAILED
+        inbound.error = str(exc)
+        inbound.save()
+        return inbound, 400
+    inbound.ticket_key = event.ticket[:100]
+    inbound.event_key = event.event_id[:200]
+    inbound.event_at = event.at
+    with transaction.atomic():
+        original = (
+            InboundEvent.objects.filter(
+                feed=feed,
+                ticket_key=inbound.ticket_key,
+                event_key=inbound.event_key,
+                duplicate_of__isnull=True,
+                state__in=[InboundStateChoices.RECEIVED, InboundStateChoices.APPLIED],
+            )
+            .order_by("pk")
+            .first()
+        )
+        if original is not None:
+            inbound.state = InboundStateChoices.DUPLICATE
+            inbound.duplicate_of = original
+            inbound.ticket_id = original.ticket_id
+            inbound.processed_at = timezone.now()
+            inbound.save()
+            return inbound, 200
+        inbound.save()
+        from .tasks import process_inbound_event
+
+        transaction.on_commit(lambda: process_inbound_event.delay(inbound.pk))
+    return inbound, 202
+
+
+def process(inbound_id: int) -> str | None:
+    """Apply one received event; its state says how it ended. Transient database
+    errors propagate (the task retries); anything about the event itself is recorded."""
+    with transaction.atomic():
+        inbound = (
+            InboundEvent.objects.select_for_update()
+            .select_related("feed__system", "feed__ecosystem", "feed__flow")
+            .filter(pk=inbound_id, state=InboundStateChoices.RECEIVED)
+            .first()
+        )
+        if inbound is None:
+            return None  # processed already, or replayed elsewhere
+        inbound.attempts += 1
+        inbound.processed_at = timezone.now()
+        try:
+            with transaction.atomic():
+                event = parse_body(inbound.feed, bytes(inbound.body))
+                ingestor = Ingestor(inbound.feed)
+                pending = ingestor.translate(event)
+                pending.inbound_id = inbound.pk
+                outcome = ingestor.apply([pending])
+        except (ParseError, MappingError) as exc:
+            inbound.state = InboundStateChoices.FAILED
+            inbound.error = str(exc)
+        else:
+            inbound.ticket = outcome.links.get(event.ticket)
+            inbound.error = ""
+            if outcome.duplicates:
+                inbound.state = InboundStateChoices.DUPLICATE
+                inbound.duplicate_of = (
+                    InboundEvent.objects.filter(
+                        feed=inbound.feed,
+                        ticket_key=inbound.ticket_key,
+                        event_key=inbound.event_key,
+                        state=InboundStateChoices.APPLIED,
+                    )
+                    .order_by("pk")
+                    .first()
+                )
+            else:
+                inbound.state = InboundStateChoices.APPLIED
+        inbound.save()
+        return inbound.state
+
+
+def replay(inbound: InboundEvent) -> bool:
+    """Queue a failed event again (after its mapping was fixed)."""
+    updated = InboundEvent.objects.filter(
+        pk=inbound.pk, state=InboundStateChoices.FAILED, signature=SignatureResultChoices.VALID
+    ).update(state=InboundStateChoices.RECEIVED, error="")
+    if updated:
+        from .tasks import process_inbound_event
+
+        transaction.on_commit(lambda: process_inbound_event.delay(inbound.pk))
+    return bool(updated)

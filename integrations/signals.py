@@ -1,0 +1,16 @@
+"""Outbound webhooks listen to the SLA engine's handled alerts."""
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from slas.notifications import alert_dispatched
+
+
+@receiver(alert_dispatched)
+def post_alert_to_subscribers(sender, alert, **kwargs):
+    from .outbound import queue_for_alert
+    from .tasks import deliver_webhook
+
+    for delivery in queue_for_alert(alert):
+        if delivery.pk:
+            transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))

@@ -1,0 +1,42 @@
+"""The inbound webhook endpoint: one address per feed, authenticated by the feed's
+secret instead of a login (the tools have no session), answered fast: the request
+is stored as received and processed by a worker."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import TicketFeed
+
+MESSAGES = {
+    202: "accepted",
+    200: "duplicate: already received",
+    400: "malformed",
+    401: "signature or token missing or invalid",
+}
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def receive(request, endpoint):
+    feed = get_object_or_404(
+        TicketFeed.objects.select_related("system", "ecosystem", "flow"), endpoint=endpoint
+    )
+    if not feed.active:
+        return JsonResponse({"status": "feed inactive"}, status=404)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return JsonResponse({"status": "body too large"}, status=413)
+    inbound, status = services.receive(
+        feed, body, request.headers, remote_addr=request.META.get("REMOTE_ADDR")
+    )
+    data = {"status": MESSAGES[status], "event": inbound.pk}
+    if inbound.error and status >= 400:
+        data["error"] = inbound.error
+    return JsonResponse(data, status=status)
