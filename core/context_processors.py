@@ -74,6 +74,18 @@ MENU = (
             ("Health self-assessments", "governance:assessment_list"),
         ),
     ),
+    (
+        "Integrations",
+        "ti-plug-connected",
+        (
+            ("Ticket feeds", "integrations:ticketfeed_list"),
+            ("Inbound events", "integrations:inboundevent_list"),
+            ("Tracked tickets", "integrations:ticketlink_list"),
+            ("CSV imports", "integrations:importrun_list"),
+            ("Webhook subscriptions", "integrations:webhooksubscription_list"),
+            ("Webhook deliveries", "integrations:webhookdelivery_list"),
+        ),
+    ),
 )
 
 

@@ -6,7 +6,24 @@ from django.urls import reverse
 from .querysets import RestrictedQuerySet
 
 
-class PrimaryModel(models.Model):
+class UrlNameMixin:
+    """URL names after NetBox's pattern: ``<app>:<model>``, ``<app>:<model>_<suffix>``."""
+
+    def get_absolute_url(self):
+        return reverse(self.url_name(), kwargs={"pk": self.pk})
+
+    @classmethod
+    def url_name(cls, suffix: str = "") -> str:
+        name = f"{cls._meta.app_label}:{cls._meta.model_name}"
+        return f"{name}_{suffix}" if suffix else name
+
+    @classmethod
+    def may_add(cls, context) -> bool:
+        """Logs and records the system makes are not added by hand."""
+        return False
+
+
+class PrimaryModel(UrlNameMixin, models.Model):
     """Base of every domain object: timestamps, access rule, canonical URL.
 
     Concrete models declare their own ``history = HistoricalRecords(...)`` (audit
@@ -22,9 +39,6 @@ class PrimaryModel(models.Model):
     class Meta:
         abstract = True
 
-    def get_absolute_url(self):
-        return reverse(self.url_name(), kwargs={"pk": self.pk})
-
     @classmethod
     def may_add(cls, context) -> bool:
         """Whether the user may add records of this kind anywhere (shows the "Add" button).
@@ -37,11 +51,6 @@ class PrimaryModel(models.Model):
     @classmethod
     def access_filter(cls, context, action):  # pragma: no cover - every model overrides
         raise TypeError(f"{cls.__name__} must define access_filter(context, action)")
-
-    @classmethod
-    def url_name(cls, suffix: str = "") -> str:
-        name = f"{cls._meta.app_label}:{cls._meta.model_name}"
-        return f"{name}_{suffix}" if suffix else name
 
 
 class WorkerHeartbeat(models.Model):

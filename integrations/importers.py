@@ -89,22 +89,24 @@ def servicenow_instant(value: str, zone: tzinfo) -> datetime | None:
 
 
 def servicenow_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
-    def cell(name):
-        value = (row.get(name) or "").strip()
-        return "" if value == "?" else value
-
-    number = cell("number")
+    values = {}
+    for name, value in row.items():
+        if name and value:
+            value = value.strip()
+            if value and value != "?":
+                values[name] = value
+    number = values.get("number")
     if not number:
         raise ParseError("The row has no number.")
-    mod_count = cell("sys_mod_count")
+    mod_count = values.get("sys_mod_count", "")
     if not mod_count.isdigit():
         raise ParseError(f"sys_mod_count {mod_count!r} is not a number.")
-    at = servicenow_instant(cell("sys_updated_at"), zone)
+    at = servicenow_instant(values.get("sys_updated_at", ""), zone)
     if at is None:
         raise ParseError("The row has no sys_updated_at.")
-    opened_at = servicenow_instant(cell("opened_at"), zone)
-    title = " · ".join(v for v in (cell("category"), cell("subcategory"), cell("u_symptom")) if v)
-    values = {name: cell(name) for name in row if name and cell(name)}
+    title = " · ".join(
+        values[name] for name in ("category", "subcategory", "u_symptom") if name in values
+    )
     return [
         TicketEvent(
             ticket=number,
@@ -112,13 +114,13 @@ def servicenow_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
             at=at,
             sequence=int(mod_count),
             created=int(mod_count) == 0,
-            opened_at=opened_at,
+            opened_at=servicenow_instant(values.get("opened_at", ""), zone),
             title=title[:300],
             values=values,
             extra={
-                name: cell(name)
+                name: values[name]
                 for name in ("made_sla", "reopen_count", "reassignment_count", "closed_code")
-                if cell(name)
+                if name in values
             },
         )
     ]

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import UrlNameMixin
 from core.querysets import RestrictedQuerySet
 from siam.choices import LayerChoices, SystemKindChoices
 from siam.models import (
@@ -167,7 +168,7 @@ class TicketFeed(EcosystemScopedModel):
             raise ValidationError(errors)
 
 
-class AssignmentGroup(models.Model):
+class AssignmentGroup(UrlNameMixin, models.Model):
     """A tool's assignment group and the party it stands for (the hand-off target)."""
 
     feed = models.ForeignKey(TicketFeed, on_delete=models.CASCADE, related_name="groups")
@@ -193,7 +194,7 @@ class AssignmentGroup(models.Model):
         return integrator_scoped(context, action, prefix="feed__ecosystem")
 
 
-class TicketLink(models.Model):
+class TicketLink(UrlNameMixin, models.Model):
     """A tool's ticket and the incident it feeds."""
 
     feed = models.ForeignKey(TicketFeed, on_delete=models.CASCADE, related_name="tickets")
@@ -221,7 +222,7 @@ class TicketLink(models.Model):
         return integrator_scoped(context, action, prefix="feed__ecosystem")
 
 
-class InboundEvent(models.Model):
+class InboundEvent(UrlNameMixin, models.Model):
     """One webhook request, stored as received before anything else happens."""
 
     feed = models.ForeignKey(TicketFeed, on_delete=models.CASCADE, related_name="inbound_events")
@@ -262,22 +263,9 @@ class InboundEvent(models.Model):
         what = f"{self.ticket_key} {self.event_key}".strip() or "unreadable"
         return f"#{self.pk} {what}"
 
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("integrations:inboundevent", kwargs={"pk": self.pk})
-
-    @classmethod
-    def url_name(cls, suffix: str = "") -> str:
-        return f"integrations:inboundevent{f'_{suffix}' if suffix else ''}"
-
     @classmethod
     def access_filter(cls, context, action):
         return integrator_scoped(context, action, prefix="feed__ecosystem")
-
-    @classmethod
-    def may_add(cls, context) -> bool:
-        return False
 
     @property
     def replayable(self) -> bool:
@@ -338,7 +326,7 @@ class ImportRun(EcosystemScopedModel):
         return None
 
 
-class SourceEvent(models.Model):
+class SourceEvent(UrlNameMixin, models.Model):
     """A tool's event as applied: the fact a ticket's timeline is folded from
     (``integrations.timeline``). Unique per ticket and key: delivered twice, kept once."""
 
@@ -437,7 +425,7 @@ class WebhookSubscription(EcosystemScopedModel):
             raise ValidationError({"events": "Choose warnings, breaches or both."})
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(UrlNameMixin, models.Model):
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )

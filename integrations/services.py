@@ -210,22 +210,24 @@ class Ingestor:
                     import_run=import_run,
                 )
             )
-        SourceEvent.objects.bulk_create(rows, batch_size=1000)
         outcome.applied = len(rows)
         touched = {row.ticket.key: row.ticket for row in rows}
         if touched:
-            self._rebuild(list(touched.values()), outcome)
+            self._rebuild(list(touched.values()), rows, outcome)
         return outcome
 
-    def _rebuild(self, links: list[TicketLink], outcome: Outcome) -> None:
+    def _rebuild(self, links: list[TicketLink], new_rows: list[SourceEvent], outcome) -> None:
         """Fold each ticket from all its source events and store the result: new
         incidents and timeline rows created, existing rows restated where the fold
-        moved them, the incidents' fields and SLA state recomputed."""
+        moved them, the incidents' fields and SLA state recomputed. ``new_rows`` are
+        saved last, already pointing at their timeline rows (no second write)."""
         sources = defaultdict(list)
-        for row in SourceEvent.objects.filter(ticket__in=links).order_by(
-            "ticket_id", "at", "sequence", "key"
-        ):
+        for row in SourceEvent.objects.filter(ticket__in=links):
             sources[row.ticket_id].append(row)
+        for row in new_rows:
+            sources[row.ticket_id].append(row)
+        for rows in sources.values():
+            rows.sort(key=lambda r: (r.at, r.sequence, r.key))
         incidents = {
             i.pk: i
             for i in Incident.objects.filter(
@@ -236,8 +238,8 @@ class Ingestor:
         for event in IncidentEvent.objects.filter(incident_id__in=incidents):
             events_by_incident[event.incident_id].append(event)
 
-        plans = []  # (link, incident or None, state, opened_at, timeline, new events, links)
-        to_update = []
+        plans = []  # (link, state, opened_at, timeline, new events, source -> event)
+        to_update, refigured = [], set()
         for link in links:
             rows = sources[link.pk]
             entries, state, opened_at = self._fold(rows)
@@ -279,6 +281,7 @@ class Ingestor:
             )
             if latest is not None and link.source_figures != latest.extra:
                 link.source_figures = latest.extra
+                refigured.add(link.key)
             plans.append((link, state, opened_at, timeline, created, source_links))
 
         # New incidents in one go, with their history.
@@ -333,15 +336,29 @@ class Ingestor:
             for row, event in source_links:
                 if row.timeline_event_id != event.pk:
                     row.timeline_event_id = event.pk
-                    relinked.append(row)
+                    if row.pk:
+                        relinked.append(row)
         SourceEvent.objects.bulk_update(relinked, ["timeline_event"], batch_size=1000)
-        TicketLink.objects.bulk_update(links, ["incident", "source_figures"], batch_size=1000)
+        insert_rows(new_rows)
+        update_rows(
+            [link for link in links if link.key in new_keys or link.key in refigured],
+            ["incident", "source_figures"],
+        )
         through = Incident.holders.through
         through.objects.bulk_create(
             [through(incident_id=i, organisation_id=o) for i, o in holders],
             ignore_conflicts=True,
         )
-        sla_services.recompute_incidents(list(incidents.values()))
+        sla_services.store_clocks(
+            [
+                (
+                    incidents[link.incident_id],
+                    timeline,
+                    {e.holder_id for e in timeline if e.holder_id},
+                )
+                for link, _, _, timeline, _, _ in plans
+            ]
+        )
 
     @staticmethod
     def _snapshot(incident: Incident) -> tuple:
@@ -400,6 +417,53 @@ class Ingestor:
             )
         )
         return {key: (key if key not in taken else f"{key}-{self.feed.pk}")[:30] for key in keys}
+
+
+def insert_rows(rows: list) -> None:
+    """``bulk_create`` for rows whose keys are not needed back, as one prepared INSERT
+    run per row (``executemany``): cheaper than Django's per-value SQL compilation
+    for the source event every imported row adds (bench/ingest.py)."""
+    if not rows:
+        return
+    from django.db import connection
+
+    model = type(rows[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    ops = connection.ops
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    sql = (
+        f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    params = [
+        [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def update_rows(rows: list, field_names: list[str]) -> None:
+    """``bulk_update`` as one prepared UPDATE run per row (``executemany``): Django's
+    bulk_update builds a CASE expression per row, which costs more than the update
+    itself for the hundreds of rows an import batch touches (bench/ingest.py)."""
+    if not rows:
+        return
+    from django.db import connection
+
+    model = type(rows[0])
+    fields = [model._meta.get_field(name) for name in field_names]
+    ops = connection.ops
+    assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
+    sql = (
+        f"UPDATE {ops.quote_name(model._meta.db_table)} SET {assignments} "
+        f"WHERE {ops.quote_name(model._meta.pk.column)} = %s"
+    )
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 # --- Webhooks ---------------------------------------------------------------------------------

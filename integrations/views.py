@@ -1,0 +1,392 @@
+"""Integration pages: feeds (with their secret shown once), the inbound event log with
+replay, the tickets the feeds track, CSV imports, and outbound webhook subscriptions
+with their delivery log. Generic list / detail / edit views throughout."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from core.db import subquery_count
+from core.querysets import CHANGE, VIEW
+from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from slas.choices import MetricChoices
+from slas.models import IncidentSla
+
+from . import filtersets, forms, services, tables
+from .choices import (
+    DeliveryStatusChoices,
+    ImportStateChoices,
+    InboundStateChoices,
+    SignatureResultChoices,
+)
+from .dictionaries import standard_flow
+from .models import (
+    ImportRun,
+    InboundEvent,
+    SourceEvent,
+    TicketFeed,
+    TicketLink,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+
+def endpoint_url(feed: TicketFeed) -> str:
+    path = reverse("integrations:hook", kwargs={"endpoint": feed.endpoint})
+    return f"{settings.SIAM_BASE_URL.rstrip('/')}{path}"
+
+
+def render_secret(request, obj, secret: str, *, kind: str):
+    """The one page that ever shows a secret; never cached."""
+    response = render(
+        request,
+        "integrations/secret.html",
+        {
+            "object": obj,
+            "secret": secret,
+            "kind": kind,
+            "endpoint": endpoint_url(obj) if kind == "feed" else None,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Feeds ------------------------------------------------------------------------------------
+
+
+class TicketFeedListView(ObjectListView):
+    queryset = TicketFeed.objects.select_related("ecosystem", "system").annotate(
+        applied_count=subquery_count(
+            InboundEvent.objects.filter(state=InboundStateChoices.APPLIED), feed_id="pk"
+        ),
+        failed_count=subquery_count(
+            InboundEvent.objects.filter(state=InboundStateChoices.FAILED), feed_id="pk"
+        ),
+        ticket_count=subquery_count(TicketLink.objects.all(), feed_id="pk"),
+        last_received=Subquery(
+            InboundEvent.objects.filter(feed_id=OuterRef("pk"))
+            .order_by()
+            .values("feed_id")
+            .annotate(last=Max("received_at"))
+            .values("last")[:1]
+        ),
+    )
+    filterset = filtersets.TicketFeedFilterSet
+    table = tables.TicketFeedTable
+
+
+class TicketFeedView(ObjectView):
+    queryset = TicketFeed.objects.select_related(
+        "ecosystem", "system__organisation", "flow", "service", "default_holder"
+    )
+    template_name = "integrations/ticketfeed.html"
+
+    def get_extra_context(self, request, instance):
+        counts = dict(
+            instance.inbound_events.order_by()
+            .values("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
+        )
+        return {
+            "endpoint": endpoint_url(instance),
+            "state_counts": [
+                (value, label, counts.get(value, 0)) for value, label in InboundStateChoices.choices
+            ],
+            "recent": instance.inbound_events.select_related("ticket__incident")[:10],
+            "groups": instance.groups.select_related("organisation"),
+            "imports": instance.imports.all()[:5],
+            "ticket_count": instance.tickets.count(),
+        }
+
+
+class TicketFeedEditView(ObjectEditView):
+    queryset = TicketFeed.objects.all()
+    form = forms.TicketFeedForm
+    formsets = {"groups": forms.AssignmentGroupFormSetForFeed}
+
+    def build_formsets(self, instance, data=None):
+        # Groups are edited once the feed exists (they map to its ecosystem's parties).
+        return super().build_formsets(instance, data) if instance.pk else {}
+
+    def save_form(self, form):
+        feed = form.save(commit=False)
+        if not feed.flow_id:
+            feed.flow = standard_flow(feed.system)
+        feed.full_clean()
+        feed.save()
+        return feed
+
+    def after_save(self, obj, form, formsets, creating):
+        if creating:
+            self.new_secret = obj.set_secret()
+            obj.save(update_fields=["secret_encrypted", "token_hash", "secret_set_at"])
+            self.created = obj
+
+    def post(self, request, pk=None):
+        self.new_secret = None
+        response = super().post(request, pk)
+        if self.new_secret and response.status_code == 302:
+            return render_secret(request, self.created, self.new_secret, kind="feed")
+        return response
+
+
+class TicketFeedDeleteView(ObjectDeleteView):
+    queryset = TicketFeed.objects.all()
+
+
+class SecretRotateView(View):
+    """A new secret for a feed or subscription; the old one stops working at once."""
+
+    model = None
+
+    def post(self, request, pk):
+        queryset = self.model.objects.restrict(request.user, CHANGE)
+        obj = get_object_or_404(queryset, pk=pk)
+        secret = obj.set_secret()
+        obj.save()
+        kind = "feed" if isinstance(obj, TicketFeed) else "subscription"
+        return render_secret(request, obj, secret, kind=kind)
+
+
+class ReplayFailedView(View):
+    """Queue a feed's failed events again, e.g. after fixing its data dictionary."""
+
+    def post(self, request, pk):
+        feed = get_object_or_404(TicketFeed.objects.restrict(request.user, CHANGE), pk=pk)
+        failed = list(
+            feed.inbound_events.filter(
+                state=InboundStateChoices.FAILED, signature=SignatureResultChoices.VALID
+            ).order_by("event_at", "pk")
+        )
+        queued = sum(services.replay(event) for event in failed)
+        messages.success(request, f"Queued {queued} failed event(s) again.")
+        return redirect(feed.get_absolute_url())
+
+
+# --- Inbound events ---------------------------------------------------------------------------
+
+
+class InboundEventListView(ObjectListView):
+    queryset = InboundEvent.objects.select_related("feed__system", "ticket__incident").defer("body")
+    filterset = filtersets.InboundEventFilterSet
+    table = tables.InboundEventTable
+
+
+class InboundEventView(ObjectView):
+    queryset = InboundEvent.objects.select_related(
+        "feed__system", "feed__ecosystem", "ticket__incident", "duplicate_of"
+    )
+    template_name = "integrations/inboundevent.html"
+
+    def get_extra_context(self, request, instance):
+        text = instance.body_text
+        try:
+            pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        except ValueError:
+            pretty = text
+        source = (
+            SourceEvent.objects.filter(inbound=instance)
+            .select_related("timeline_event__holder")
+            .first()
+        )
+        return {
+            "pretty_body": pretty,
+            "source": source,
+            "may_replay": instance.replayable
+            and TicketFeed.objects.restrict(request.user, CHANGE)
+            .filter(pk=instance.feed_id)
+            .exists(),
+        }
+
+
+class InboundEventReplayView(View):
+    def post(self, request, pk):
+        event = get_object_or_404(InboundEvent.objects.restrict(request.user, VIEW), pk=pk)
+        if not TicketFeed.objects.restrict(request.user, CHANGE).filter(pk=event.feed_id).exists():
+            raise PermissionDenied("You may view this event but not replay it.")
+        if services.replay(event):
+            messages.success(request, f"Event #{event.pk} queued again.")
+        else:
+            messages.warning(request, "Only a failed, authenticated event can be replayed.")
+        return redirect(event.get_absolute_url())
+
+
+# --- Tickets ----------------------------------------------------------------------------------
+
+
+class TicketLinkListView(ObjectListView):
+    queryset = TicketLink.objects.select_related("feed__system", "incident").annotate(
+        event_count=Count("source_events"),
+        our_resolution=Subquery(
+            IncidentSla.objects.filter(
+                incident_id=OuterRef("incident_id"),
+                provider__isnull=True,
+                metric=MetricChoices.RESOLUTION,
+            ).values("state")[:1]
+        ),
+    )
+    filterset = filtersets.TicketLinkFilterSet
+    table = tables.TicketLinkTable
+
+
+# --- Imports ----------------------------------------------------------------------------------
+
+
+class ImportRunListView(ObjectListView):
+    queryset = ImportRun.objects.select_related("feed__system")
+    filterset = filtersets.ImportRunFilterSet
+    table = tables.ImportRunTable
+
+
+class ImportRunView(ObjectView):
+    queryset = ImportRun.objects.select_related("feed__system", "ecosystem", "created_by")
+    template_name = "integrations/importrun.html"
+
+    def get_extra_context(self, request, instance):
+        return {
+            "running": instance.state in (ImportStateChoices.QUEUED, ImportStateChoices.RUNNING)
+        }
+
+
+class ImportRunEditView(ObjectEditView):
+    """Upload an export; a worker imports it (large files take a while)."""
+
+    queryset = ImportRun.objects.all()
+    template_name = "integrations/import_upload.html"
+
+    def feeds(self):
+        return TicketFeed.objects.restrict(self.request.user, CHANGE).select_related("system")
+
+    def get(self, request, pk=None):
+        if pk is not None:
+            raise PermissionDenied("An import is not edited; run a new one.")
+        form = forms.ImportUploadForm(feeds=self.feeds(), initial=request.GET.dict())
+        return render(request, self.template_name, {**self.model_context(), "form": form})
+
+    def post(self, request, pk=None):
+        if pk is not None:
+            raise PermissionDenied("An import is not edited; run a new one.")
+        form = forms.ImportUploadForm(request.POST, request.FILES, feeds=self.feeds())
+        if not form.is_valid():
+            return render(
+                request, self.template_name, {**self.model_context(), "form": form}, status=422
+            )
+        data = form.cleaned_data
+        feed = data["feed"]
+        directory = settings.SIAM_IMPORTS_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        stored = directory / f"{uuid.uuid4().hex}.csv"
+        with open(stored, "wb") as handle:
+            for chunk in data["file"].chunks():
+                handle.write(chunk)
+        from .tasks import run_import
+
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                ecosystem_id=feed.ecosystem_id,
+                feed=feed,
+                format=data["format"],
+                file_name=data["file"].name[:255],
+                stored_file=str(stored),
+                unknown_groups=data["unknown_groups"],
+                created_by=request.user,
+            )
+            transaction.on_commit(lambda: run_import.delay(run.pk))
+        messages.success(request, f"Import of “{run.file_name}” queued.")
+        return redirect(run.get_absolute_url())
+
+
+class ImportRunDeleteView(ObjectDeleteView):
+    queryset = ImportRun.objects.all()
+
+
+# --- Outbound webhooks ------------------------------------------------------------------------
+
+
+class WebhookSubscriptionListView(ObjectListView):
+    queryset = WebhookSubscription.objects.select_related("ecosystem").annotate(
+        delivered_count=subquery_count(
+            WebhookDelivery.objects.filter(status=DeliveryStatusChoices.DELIVERED),
+            subscription_id="pk",
+        ),
+        failed_count=subquery_count(
+            WebhookDelivery.objects.filter(status=DeliveryStatusChoices.FAILED),
+            subscription_id="pk",
+        ),
+    )
+    filterset = filtersets.WebhookSubscriptionFilterSet
+    table = tables.WebhookSubscriptionTable
+
+
+class WebhookSubscriptionView(ObjectView):
+    queryset = WebhookSubscription.objects.select_related("ecosystem")
+    template_name = "integrations/webhooksubscription.html"
+
+    def get_extra_context(self, request, instance):
+        return {
+            "deliveries": instance.deliveries.all()[:15],
+            "counts": instance.deliveries.aggregate(
+                delivered=Count("pk", filter=Q(status=DeliveryStatusChoices.DELIVERED)),
+                failed=Count("pk", filter=Q(status=DeliveryStatusChoices.FAILED)),
+                pending=Count("pk", filter=Q(status=DeliveryStatusChoices.PENDING)),
+            ),
+        }
+
+
+class WebhookSubscriptionEditView(ObjectEditView):
+    queryset = WebhookSubscription.objects.all()
+    form = forms.WebhookSubscriptionForm
+
+    def after_save(self, obj, form, formsets, creating):
+        if creating:
+            self.new_secret = obj.set_secret()
+            obj.save(update_fields=["secret_encrypted", "secret_set_at"])
+            self.created = obj
+
+    def post(self, request, pk=None):
+        self.new_secret = None
+        response = super().post(request, pk)
+        if self.new_secret and response.status_code == 302:
+            return render_secret(request, self.created, self.new_secret, kind="subscription")
+        return response
+
+
+class WebhookSubscriptionDeleteView(ObjectDeleteView):
+    queryset = WebhookSubscription.objects.all()
+
+
+class WebhookPingView(View):
+    """Post a test notification now, to check the receiving end."""
+
+    def post(self, request, pk):
+        subscription = get_object_or_404(
+            WebhookSubscription.objects.restrict(request.user, CHANGE), pk=pk
+        )
+        from .tasks import deliver_webhook
+
+        delivery = WebhookDelivery.objects.create(
+            subscription=subscription,
+            event="ping",
+            payload={"event": "ping", "ecosystem": subscription.ecosystem.slug},
+        )
+        transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
+        messages.success(request, "Test notification queued; its outcome is in the log below.")
+        return redirect(subscription.get_absolute_url())
+
+
+class WebhookDeliveryListView(ObjectListView):
+    queryset = WebhookDelivery.objects.select_related("subscription")
+    filterset = filtersets.WebhookDeliveryFilterSet
+    table = tables.WebhookDeliveryTable

@@ -198,15 +198,27 @@ def recompute_incidents(incidents: Iterable[Incident], at: datetime | None = Non
     Recorded warnings and breaches are history: a later change of target, calendar
     or timeline never undoes them. Returns the number of clocks stored.
     """
-    moment = at or now()
     incident_ids = [i.pk for i in incidents]
     if not incident_ids:
         return 0
-    incidents = list(
-        Incident.objects.filter(pk__in=incident_ids).prefetch_related(
-            Prefetch("events", IncidentEvent.objects.order_by("at", "sequence", "id")), "holders"
-        )
+    loaded = Incident.objects.filter(pk__in=incident_ids).prefetch_related(
+        Prefetch("events", IncidentEvent.objects.order_by("at", "sequence", "id")), "holders"
     )
+    return store_clocks(
+        [(i, list(i.events.all()), {h.pk for h in i.holders.all()}) for i in loaded], at
+    )
+
+
+def store_clocks(
+    timelines: list[tuple[Incident, list[IncidentEvent], set[int]]], at: datetime | None = None
+) -> int:
+    """``recompute_incidents`` for incidents whose timeline (ordered events) and holder
+    ids the caller has in hand already (ingestion: no second read of what it wrote)."""
+    moment = at or now()
+    incidents = [incident for incident, _, _ in timelines]
+    incident_ids = [i.pk for i in incidents]
+    if not incident_ids:
+        return 0
     targets = _targets_by_ecosystem({i.ecosystem_id for i in incidents})
     calendars = CalendarCache(_years_around([i.opened_at for i in incidents] + [moment]))
     existing = {
@@ -214,9 +226,8 @@ def recompute_incidents(incidents: Iterable[Incident], at: datetime | None = Non
         for row in IncidentSla.objects.filter(incident_id__in=incident_ids)
     }
     to_create, to_update, keep = [], [], set()
-    for incident in incidents:
-        points = timeline_points(incident.events.all())
-        holder_ids = {h.pk for h in incident.holders.all()}
+    for incident, events, holder_ids in timelines:
+        points = timeline_points(events)
         for applicable in applicable_targets(
             incident, targets.get(incident.ecosystem_id, []), holder_ids
         ):

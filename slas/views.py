@@ -218,7 +218,10 @@ class IncidentView(ObjectView):
         "priority_override_by",
     ).prefetch_related(
         Prefetch(
-            "events", IncidentEvent.objects.select_related("holder", "author").order_by("at", "sequence", "id")
+            "events",
+            IncidentEvent.objects.select_related("holder", "author").order_by(
+                "at", "sequence", "id"
+            ),
         ),
         "holders",
     )

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_tables2 import RequestConfig
@@ -41,8 +41,15 @@ class ObjectMixin:
             "verbose_name": meta.verbose_name,
             "verbose_name_plural": meta.verbose_name_plural,
             "list_url": reverse(self.model.url_name("list")),
-            "add_url": reverse(self.model.url_name("add")),
+            "add_url": self._optional_url("add"),
         }
+
+    def _optional_url(self, suffix: str) -> str | None:
+        """Logs and other records made by the system have no "add" page."""
+        try:
+            return reverse(self.model.url_name(suffix))
+        except NoReverseMatch:
+            return None
 
     def template_for(self, suffix: str, generic: str) -> str:
         meta = self.model._meta

@@ -68,7 +68,9 @@ class IncidentViewSet(RestrictedModelViewSet):
         """The incident's timeline; POST appends an event (append-only)."""
         incident = self.get_object() if request.method == "GET" else self._writable_incident(pk)
         if request.method == "GET":
-            events = incident.events.select_related("holder", "author").order_by("at", "sequence", "id")
+            events = incident.events.select_related("holder", "author").order_by(
+                "at", "sequence", "id"
+            )
             return Response(
                 serializers.IncidentEventSerializer(
                     events, many=True, context={"request": request}

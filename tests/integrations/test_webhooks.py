@@ -228,9 +228,9 @@ def test_an_unmapped_status_fails_and_replays_once_mapped(deliver, feeds, sla):
     ValueMapping.objects.create(
         field=field, source_value="Waiting for Global", target_value="awaiting_vendor"
     )
-    from integrations.services import replay
-
     from django.db import transaction  # noqa: F401
+
+    from integrations.services import replay
 
     assert replay(failed)
     tasks.process_inbound_event(failed.pk)

@@ -1,0 +1,241 @@
+"""CSV imports: ServiceNow audit exports and Jira issue exports."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from integrations.choices import ImportStateChoices, UnknownGroupChoices
+from integrations.importers import SERVICENOW_COLUMNS, import_lines, import_path
+from integrations.models import AssignmentGroup, ImportRun, SourceEvent
+from integrations.samples import servicenow_rows, write_servicenow_csv
+from slas.models import Incident, IncidentEvent, IncidentSla
+
+
+def new_run(feed, fmt="servicenow", unknown=UnknownGroupChoices.CREATE):
+    return ImportRun.objects.create(
+        ecosystem=feed.ecosystem,
+        feed=feed,
+        format=fmt,
+        file_name="export.csv",
+        unknown_groups=unknown,
+    )
+
+
+def csv_text(rows, columns=SERVICENOW_COLUMNS):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_servicenow_export_becomes_timelines_and_reimport_changes_nothing(feeds, sla, tmp_path):
+    feed = feeds["servicenow"]
+    path = tmp_path / "incidents.csv"
+    write_servicenow_csv(path, 400, seed=3)
+    rows = list(servicenow_rows(400, seed=3))
+    numbers = {row["number"] for row in rows}
+
+    run = import_path(new_run(feed), path, batch_rows=97)  # incidents span batches
+    assert run.state == ImportStateChoices.DONE, run.error
+    assert (run.rows_read, run.events_applied, run.rows_rejected) == (400, 400, 0)
+    assert run.incidents_created == len(numbers) == Incident.objects.count()
+    assert run.incidents_updated == 0
+    # Unknown groups became teams of the integrator, as asked.
+    groups = {row["assignment_group"] for row in rows}
+    assert set(AssignmentGroup.objects.values_list("name", flat=True)) >= groups - {
+        "Global Network"
+    }
+
+    first = rows[0]["number"]
+    incident = Incident.objects.get(reference=first)
+    own = [row for row in rows if row["number"] == first]
+    assert incident.events.count() == len(own)  # the first row opens it; one event per later update
+    assert incident.ticket_link.source_figures["made_sla"] == own[-1]["made_sla"]
+    assert (
+        incident.priority
+        == {"1 - Critical": "P1", "2 - High": "P2", "3 - Moderate": "P3", "4 - Low": "P4"}[
+            own[0]["priority"]
+        ]
+    )
+    statuses = [e.status for e in incident.events.order_by("at", "sequence")]
+    assert statuses[-1] == {"Resolved": "resolved", "Closed": "closed"}.get(
+        own[-1]["incident_state"], statuses[-1]
+    )
+
+    counts = (
+        Incident.objects.count(),
+        IncidentEvent.objects.count(),
+        SourceEvent.objects.count(),
+        IncidentSla.objects.count(),
+    )
+    history = Incident.history.count()
+    again = import_path(new_run(feed), path)
+    assert (
+        again.events_applied,
+        again.events_unchanged,
+        again.incidents_created,
+        again.incidents_updated,
+    ) == (0, 400, 0, 0)
+    assert (
+        Incident.objects.count(),
+        IncidentEvent.objects.count(),
+        SourceEvent.objects.count(),
+        IncidentSla.objects.count(),
+    ) == counts
+    assert Incident.history.count() == history
+
+
+def test_pauses_handoffs_and_the_tools_verdict(feeds, sla):
+    feed = feeds["servicenow"]
+    base = {name: "?" for name in SERVICENOW_COLUMNS}
+    base.update(
+        number="INC0001000",
+        opened_at="25/11/2026 09:00",
+        impact="1 - High",
+        urgency="1 - High",
+        priority="1 - Critical",
+        made_sla="false",
+        reopen_count="1",
+    )
+    steps = [
+        ("0", "25/11/2026 09:00", "New", "Service Desk"),
+        ("1", "25/11/2026 09:05", "Active", "Service Desk"),
+        ("2", "25/11/2026 09:20", "Active", "Global Network"),
+        ("3", "25/11/2026 09:40", "Awaiting Vendor", "Global Network"),
+        ("4", "25/11/2026 10:40", "Active", "Global Network"),
+        ("5", "25/11/2026 11:00", "Resolved", "Global Network"),
+        ("6", "25/11/2026 11:30", "Active", "Global Network"),
+        ("7", "25/11/2026 12:00", "Resolved", "Global Network"),
+        ("8", "25/11/2026 12:30", "Closed", "Global Network"),
+    ]
+    rows = [
+        {
+            **base,
+            "sys_mod_count": m,
+            "sys_updated_at": t,
+            "incident_state": s,
+            "assignment_group": g,
+        }
+        for m, t, s, g in steps
+    ]
+    run = import_lines(
+        new_run(feed, unknown=UnknownGroupChoices.REPORT), io.StringIO(csv_text(rows))
+    )
+    assert run.rows_rejected == 0, run.rejections
+    incident = Incident.objects.get(reference="INC0001000")
+    kinds = [e.kind for e in incident.events.order_by("at", "sequence")]
+    assert kinds == [
+        "opened",
+        "status",
+        "handoff",
+        "status",
+        "status",
+        "resolved",
+        "reopened",
+        "resolved",
+        "status",
+    ]
+    assert (incident.status, incident.reopen_count, incident.holder) == (
+        "closed",
+        1,
+        sla.world.provider1,
+    )
+    assert incident.ticket_link.source_figures == {"made_sla": "false", "reopen_count": "1"}
+
+
+def test_rejected_rows_are_reported_and_change_nothing(feeds, sla):
+    feed = feeds["servicenow"]
+    good = list(servicenow_rows(12, seed=5, groups=["Service Desk"]))
+    bad_date = {
+        **good[0],
+        "number": "INC9000001",
+        "sys_mod_count": "0",
+        "sys_updated_at": "31/2/2026 10:00",
+    }
+    bad_state = {
+        **good[0],
+        "number": "INC9000002",
+        "sys_mod_count": "0",
+        "incident_state": "Parked",
+    }
+    unknown_group = {
+        **good[0],
+        "number": "INC9000003",
+        "sys_mod_count": "0",
+        "assignment_group": "Group 404",
+    }
+    no_count = {**good[0], "number": "INC9000004", "sys_mod_count": "?"}
+    run = import_lines(
+        new_run(feed, unknown=UnknownGroupChoices.REPORT),
+        io.StringIO(csv_text([*good, bad_date, bad_state, unknown_group, no_count])),
+    )
+    assert run.state == ImportStateChoices.DONE
+    assert (run.rows_read, run.rows_rejected, run.events_applied) == (16, 4, 12)
+    reasons = {r["ticket"]: r["reason"] for r in run.rejections}
+    assert "'31/2/2026 10:00' is not a date" in reasons["INC9000001"]
+    assert "No mapping for incident_state 'Parked'" in reasons["INC9000002"]
+    assert "Unknown assignment group 'Group 404'" in reasons["INC9000003"]
+    assert "sys_mod_count '' is not a number" in reasons["INC9000004"]
+    assert [r["row"] for r in run.rejections] == [14, 15, 16, 17]
+    assert not Incident.objects.filter(reference__startswith="INC9").exists()
+    assert not AssignmentGroup.objects.filter(name="Group 404").exists()
+
+
+def test_a_file_without_the_columns_fails_whole(feeds, sla):
+    run = import_lines(new_run(feeds["servicenow"]), io.StringIO("number,state\nINC1,New\n"))
+    assert run.state == ImportStateChoices.FAILED
+    assert (
+        "lacks the column(s) incident_state, sys_mod_count, sys_updated_at, opened_at" in run.error
+    )
+    assert not Incident.objects.exists()
+
+
+JIRA_CSV = """Issue key,Summary,Issue Type,Status,Priority,Created,Updated,Resolved,Assignee,Status history
+INF-7,Payment page slow,Bug,Done,High,25/Nov/26 9:00 AM,25/Nov/26 3:00 PM,25/Nov/26 2:00 PM,John Smith,2026-11-25 09:30 To Do -> In Progress; 2026-11-25 14:00 In Progress -> Done
+INF-8,Add a field to the form,Task,In Progress,Medium,2026-11-25 10:00,2026-11-25 11:00,,Elaine,
+INF-9,Broken,Bug,Done,High,25/Nov/26 9:00 AM,,,,not a history
+"""
+
+
+def test_jira_export_with_and_without_history(feeds, sla):
+    feed = feeds["jira"]
+    run = import_lines(new_run(feed, fmt="jira"), io.StringIO(JIRA_CSV))
+    assert (run.rows_read, run.incidents_created, run.rows_rejected) == (3, 2, 1)
+    assert "is not like 'date time A -> B'" in run.rejections[0]["reason"]
+    seven = Incident.objects.get(jira_key="INF-7")
+    assert [(e.kind, e.status) for e in seven.events.order_by("at", "sequence")] == [
+        ("opened", "new"),
+        ("status", "in_progress"),
+        ("resolved", "resolved"),
+    ]
+    assert (seven.priority, seven.title) == ("P2", "Payment page slow")
+    eight = Incident.objects.get(jira_key="INF-8")
+    assert (eight.status, eight.classification) == ("in_progress", "service_request")
+    again = import_lines(new_run(feed, fmt="jira"), io.StringIO(JIRA_CSV))
+    assert (again.events_applied, again.events_unchanged) == (0, 5)
+
+
+def test_import_tickets_command(feeds, sla, tmp_path, capsys):
+    path = tmp_path / "sn.csv"
+    write_servicenow_csv(path, 50, seed=9)
+    call_command(
+        "import_tickets",
+        "servicenow",
+        str(path),
+        "--ecosystem",
+        "alpha",
+        "--unknown-groups",
+        "create",
+    )
+    out = capsys.readouterr().out
+    assert "50 rows read" in out and "0 rows rejected" in out
+    assert ImportRun.objects.get().events_applied == 50
+    with pytest.raises(CommandError, match="Expected one servicenow feed in 'beta'"):
+        call_command("import_tickets", "servicenow", str(path), "--ecosystem", "beta")
+    with pytest.raises(CommandError, match="No such file"):
+        call_command(
+            "import_tickets", "jira", str(tmp_path / "missing.csv"), "--ecosystem", "alpha"
+        )
