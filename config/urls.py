@@ -19,6 +19,7 @@ api_patterns = [
     path("raci/", include("raci.api.urls")),
     path("requirements/", include("requirements_app.api.urls")),
     path("governance/", include("governance.api.urls")),
+    path("integrations/", include("integrations.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets a few inline styles; allow them on this page only.
     path(

@@ -30,8 +30,10 @@ class HistoryEntry:
     changes: list[Change]
 
 
-def _tracked_fields(model):
-    return [f for f in model._meta.concrete_fields if f.name not in _IGNORED]
+def _tracked_fields(model, history_model):
+    """Fields both on the model and in its history (secrets, for one, are left out)."""
+    kept = {f.attname for f in history_model._meta.concrete_fields}
+    return [f for f in model._meta.concrete_fields if f.name not in _IGNORED and f.attname in kept]
 
 
 def history_entries(instance, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
@@ -42,7 +44,7 @@ def history_entries(instance, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     records = list(
         manager.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
-    fields = _tracked_fields(type(instance))
+    fields = _tracked_fields(type(instance), manager.model)
 
     related_ids = defaultdict(set)
     for record in records:

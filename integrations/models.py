@@ -61,7 +61,9 @@ class TicketFeed(EcosystemScopedModel):
     ecosystem = models.ForeignKey("siam.Ecosystem", on_delete=models.CASCADE, related_name="feeds")
     system = models.OneToOneField(ConnectedSystem, on_delete=models.CASCADE, related_name="feed")
     endpoint = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    auth_method = models.CharField(max_length=10, choices=AuthMethodChoices.choices)
+    auth_method = models.CharField(
+        "authentication", max_length=10, choices=AuthMethodChoices.choices
+    )
     secret_encrypted = models.TextField(blank=True, editable=False)
     token_hash = models.CharField(max_length=64, blank=True, editable=False)
     secret_set_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -210,6 +212,7 @@ class TicketLink(UrlNameMixin, models.Model):
 
     class Meta:
         ordering = ("feed", "key")
+        verbose_name = "tracked ticket"
         constraints = [
             models.UniqueConstraint(fields=("feed", "key"), name="integrations_ticket_unique")
         ]

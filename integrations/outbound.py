@@ -70,7 +70,13 @@ def queue_for_alert(alert) -> list[WebhookDelivery]:
         WebhookDelivery(subscription=s, alert=alert, event=payload["event"], payload=payload)
         for s in subscriptions
     ]
-    return WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    # Ignoring conflicts (an alert dispatched twice) leaves the keys unknown: read them back.
+    WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return list(
+        WebhookDelivery.objects.filter(
+            alert=alert, subscription__in=subscriptions, status=DeliveryStatusChoices.PENDING
+        )
+    )
 
 
 def signed_headers(secret: str, body: bytes, delivery_id: int, event: str) -> dict:

@@ -535,7 +535,8 @@ def process(inbound_id: int) -> str | None:
     errors propagate (the task retries); anything about the event itself is recorded."""
     with transaction.atomic():
         inbound = (
-            InboundEvent.objects.select_for_update()
+            # Only the event's row: locking the joined feed would serialise the whole feed.
+            InboundEvent.objects.select_for_update(of=("self",))
             .select_related("feed__system", "feed__ecosystem", "feed__flow")
             .filter(pk=inbound_id, state=InboundStateChoices.RECEIVED)
             .first()

@@ -12,5 +12,4 @@ def post_alert_to_subscribers(sender, alert, **kwargs):
     from .tasks import deliver_webhook
 
     for delivery in queue_for_alert(alert):
-        if delivery.pk:
-            transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
+        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))

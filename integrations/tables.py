@@ -109,6 +109,14 @@ class TicketLinkTable(BaseTable):
             "our_resolution",
         )
 
+    def render_tool_made_sla(self, value):
+        made = value == "true"
+        return format_html(
+            '<span class="badge bg-{}-lt">{}</span>',
+            "green" if made else "red",
+            "made" if made else "missed",
+        )
+
     def render_our_resolution(self, value):
         colour = {"met": "green", "breached": "red"}.get(value, "secondary")
         return format_html(

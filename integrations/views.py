@@ -108,6 +108,7 @@ class TicketFeedView(ObjectView):
             "groups": instance.groups.select_related("organisation"),
             "imports": instance.imports.all()[:5],
             "ticket_count": instance.tickets.count(),
+            "failed_count": counts.get(InboundStateChoices.FAILED, 0),
         }
 
 

@@ -8,6 +8,8 @@ from django.utils.html import format_html, format_html_join
 register = template.Library()
 
 _HIDDEN = {"id", "created", "last_updated"}
+#: Never on a page, whatever the model: secrets at rest, even encrypted or hashed.
+_SECRET = {"secret_encrypted", "token_hash"}
 
 
 def _link(obj):
@@ -22,7 +24,7 @@ def object_fields(obj, exclude=""):
     Related objects must already be loaded by the view (select_related /
     prefetch_related); this tag only reads them.
     """
-    skipped = _HIDDEN | {name.strip() for name in exclude.split(",") if name.strip()}
+    skipped = _HIDDEN | _SECRET | {name.strip() for name in exclude.split(",") if name.strip()}
     rows = []
     for field in obj._meta.get_fields():
         if field.name in skipped or field.auto_created or not getattr(field, "concrete", False):

@@ -88,6 +88,14 @@ class APIRootView(APIView):
             {
                 "siam": reverse("siam-api:api-root", request=request, format=format),
                 "slas": reverse("slas-api:api-root", request=request, format=format),
+                "raci": reverse("raci-api:api-root", request=request, format=format),
+                "requirements": reverse(
+                    "requirements_app-api:api-root", request=request, format=format
+                ),
+                "governance": reverse("governance-api:api-root", request=request, format=format),
+                "integrations": reverse(
+                    "integrations-api:api-root", request=request, format=format
+                ),
                 "schema": reverse("api-schema", request=request, format=format),
                 "docs": reverse("api-docs", request=request, format=format),
             }

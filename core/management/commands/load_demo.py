@@ -12,7 +12,14 @@ from django.db import transaction
 
 from core.system import get_system_user
 
-DEMO_MODULES = ("siam.demo", "raci.demo", "requirements_app.demo", "slas.demo", "governance.demo")
+DEMO_MODULES = (
+    "siam.demo",
+    "raci.demo",
+    "requirements_app.demo",
+    "slas.demo",
+    "governance.demo",
+    "integrations.demo",
+)
 
 
 class Command(BaseCommand):

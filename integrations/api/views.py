@@ -1,0 +1,178 @@
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api.views import RestrictedModelViewSet
+from core.querysets import CHANGE
+
+from .. import filtersets, services
+from ..forms import MAX_EXPORT_BYTES
+from ..models import (
+    AssignmentGroup,
+    ImportRun,
+    InboundEvent,
+    TicketFeed,
+    TicketLink,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from . import serializers
+
+READ_ONLY = ["get", "head", "options"]
+
+
+class TicketFeedViewSet(RestrictedModelViewSet):
+    """Feeds; the secret is in the answer to the creation (and to ``rotate-secret``)
+    only, never again."""
+
+    queryset = TicketFeed.objects.select_related("system", "ecosystem")
+    serializer_class = serializers.TicketFeedSerializer
+    filterset_class = filtersets.TicketFeedFilterSet
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response.data["secret"] = self.new_secret
+        return response
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        feed = serializer.instance
+        self.new_secret = feed.set_secret()
+        feed.save(update_fields=["secret_encrypted", "token_hash", "secret_set_at"])
+
+    @extend_schema(request=None, responses=serializers.FeedSecretSerializer)
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        feed = self.get_object()
+        secret = feed.set_secret()
+        feed.save(update_fields=["secret_encrypted", "token_hash", "secret_set_at"])
+        endpoint = serializers.TicketFeedSerializer(feed, context={"request": request})
+        return Response({"secret": secret, "endpoint_url": endpoint.data["endpoint_url"]})
+
+
+class AssignmentGroupViewSet(RestrictedModelViewSet):
+    queryset = AssignmentGroup.objects.select_related("feed__system", "organisation")
+    serializer_class = serializers.AssignmentGroupSerializer
+    filterset_fields = ("feed", "organisation")
+
+
+class InboundEventViewSet(RestrictedModelViewSet):
+    """The log of webhook requests, as received (read only; failed ones replayable)."""
+
+    queryset = InboundEvent.objects.select_related("feed__system", "ticket")
+    serializer_class = serializers.InboundEventSerializer
+    filterset_class = filtersets.InboundEventFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        raise ValidationError({"non_field_errors": ["Events arrive through the feed's webhook."]})
+
+    @extend_schema(request=None, responses=serializers.InboundEventSerializer)
+    @action(detail=True, methods=["post"])
+    def replay(self, request, pk=None):
+        event = self.get_object()
+        if not TicketFeed.objects.restrict(request.user, CHANGE).filter(pk=event.feed_id).exists():
+            return Response({"detail": "You may not replay this feed's events."}, status=403)
+        if not services.replay(event):
+            raise ValidationError(
+                {"state": ["Only a failed, authenticated event can be replayed."]}
+            )
+        event.refresh_from_db()
+        return Response(self.get_serializer(event).data, status=status.HTTP_202_ACCEPTED)
+
+
+class TicketLinkViewSet(RestrictedModelViewSet):
+    queryset = TicketLink.objects.select_related("feed__system", "incident")
+    serializer_class = serializers.TicketLinkSerializer
+    filterset_class = filtersets.TicketLinkFilterSet
+    http_method_names = READ_ONLY
+
+
+class ImportRunViewSet(RestrictedModelViewSet):
+    """Imports; POST a CSV export (multipart) to start one."""
+
+    queryset = ImportRun.objects.select_related("feed__system", "ecosystem")
+    serializer_class = serializers.ImportRunSerializer
+    filterset_class = filtersets.ImportRunFilterSet
+    parser_classes = (MultiPartParser, FormParser)
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    @extend_schema(
+        request=serializers.ImportUploadSerializer, responses={202: serializers.ImportRunSerializer}
+    )
+    def create(self, request, *args, **kwargs):
+        upload = serializers.ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        feed = (
+            TicketFeed.objects.restrict(request.user, CHANGE)
+            .select_related("system")
+            .filter(pk=data["feed"])
+            .first()
+        )
+        if feed is None:
+            raise ValidationError({"feed": ["No such feed, or you may not import into it."]})
+        fmt = data.get("format") or feed.system.kind
+        if fmt not in ("servicenow", "jira"):
+            raise ValidationError({"format": ["Choose servicenow or jira."]})
+        if data["file"].size > MAX_EXPORT_BYTES:
+            raise ValidationError({"file": ["The file is larger than 200 MB."]})
+        directory = settings.SIAM_IMPORTS_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        stored = directory / f"{uuid.uuid4().hex}.csv"
+        with open(stored, "wb") as handle:
+            for chunk in data["file"].chunks():
+                handle.write(chunk)
+        from ..tasks import run_import
+
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                ecosystem_id=feed.ecosystem_id,
+                feed=feed,
+                format=fmt,
+                file_name=data["file"].name[:255],
+                stored_file=str(stored),
+                unknown_groups=data["unknown_groups"],
+                created_by=request.user,
+            )
+            transaction.on_commit(lambda: run_import.delay(run.pk))
+        run.refresh_from_db()
+        return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class WebhookSubscriptionViewSet(RestrictedModelViewSet):
+    queryset = WebhookSubscription.objects.select_related("ecosystem")
+    serializer_class = serializers.WebhookSubscriptionSerializer
+    filterset_class = filtersets.WebhookSubscriptionFilterSet
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response.data["secret"] = self.new_secret
+        return response
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        self.new_secret = serializer.instance.set_secret()
+        serializer.instance.save(update_fields=["secret_encrypted", "secret_set_at"])
+
+    @extend_schema(request=None, responses=serializers.SubscriptionSecretSerializer)
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        subscription = self.get_object()
+        secret = subscription.set_secret()
+        subscription.save(update_fields=["secret_encrypted", "secret_set_at"])
+        return Response({"secret": secret})
+
+
+class WebhookDeliveryViewSet(RestrictedModelViewSet):
+    queryset = WebhookDelivery.objects.select_related("subscription")
+    serializer_class = serializers.WebhookDeliverySerializer
+    filterset_class = filtersets.WebhookDeliveryFilterSet
+    http_method_names = READ_ONLY
