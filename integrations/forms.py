@@ -85,9 +85,8 @@ class AssignmentGroupFormSetForFeed(AssignmentGroupFormSet):
 class ImportUploadForm(StyledFormMixin, forms.Form):
     feed = forms.ModelChoiceField(queryset=TicketFeed.objects.none())
     format = forms.ChoiceField(
-        choices=ImportFormatChoices.choices,
+        choices=[("", "The feed's tool decides"), *ImportFormatChoices.choices],
         required=False,
-        help_text="Left blank: the feed's tool decides (ServiceNow or Jira).",
     )
     file = forms.FileField(help_text="A CSV export, UTF-8, up to 200 MB.")
     unknown_groups = forms.ChoiceField(

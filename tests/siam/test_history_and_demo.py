@@ -46,6 +46,7 @@ def test_demo_loads_the_seed_scenario_and_is_idempotent(django_user_model):
         "servicenow",
         "zendesk",
         "azure_devops",
+        "siam",  # the hub the tools' ticket feeds flow into
     }
     assert eco.contracts.filter(kind="sla").count() == 1
     assert eco.flows.count() >= 3
