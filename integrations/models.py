@@ -191,6 +191,9 @@ class AssignmentGroup(UrlNameMixin, models.Model):
     def __str__(self):
         return f"{self.name} → {self.organisation}"
 
+    def get_absolute_url(self):
+        return self.feed.get_absolute_url()
+
     @classmethod
     def access_filter(cls, context, action):
         return integrator_scoped(context, action, prefix="feed__ecosystem")
@@ -219,6 +222,10 @@ class TicketLink(UrlNameMixin, models.Model):
 
     def __str__(self):
         return f"{self.feed.system} {self.key}"
+
+    def get_absolute_url(self):
+        """A tracked ticket is shown as its incident (or its feed, before it has one)."""
+        return (self.incident or self.feed).get_absolute_url()
 
     @classmethod
     def access_filter(cls, context, action):
@@ -365,6 +372,9 @@ class SourceEvent(UrlNameMixin, models.Model):
     def __str__(self):
         return f"{self.ticket.key} {self.key}"
 
+    def get_absolute_url(self):
+        return self.ticket.get_absolute_url()
+
     @classmethod
     def access_filter(cls, context, action):
         return integrator_scoped(context, action, prefix="ticket__feed__ecosystem")
@@ -462,6 +472,9 @@ class WebhookDelivery(UrlNameMixin, models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.subscription}"
+
+    def get_absolute_url(self):
+        return self.subscription.get_absolute_url()
 
     @classmethod
     def access_filter(cls, context, action):

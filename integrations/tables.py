@@ -56,13 +56,22 @@ class TicketFeedTable(BaseTable):
 class InboundEventTable(BaseTable):
     id = tables.Column(linkify=True, verbose_name="#")
     received_at = tables.DateTimeColumn(format="j M Y H:i:s")
-    feed = tables.Column(linkify=True)
+    feed = tables.Column(
+        accessor="feed__system__name",
+        verbose_name="Feed",
+        linkify=lambda record: record.feed.get_absolute_url(),
+    )
     ticket_key = tables.Column(verbose_name="Ticket")
     event_key = tables.Column(verbose_name="Event")
     state = ChoiceBadgeColumn(colors=STATE_COLOURS)
     signature = ChoiceBadgeColumn(colors=SIGNATURE_COLOURS)
     error = tables.Column(orderable=False)
-    incident = tables.Column(accessor="ticket__incident", linkify=True, orderable=False)
+    incident = tables.Column(
+        accessor="ticket__incident__reference",
+        verbose_name="Incident",
+        linkify=lambda record: record.ticket.incident.get_absolute_url(),
+        orderable=False,
+    )
     actions = None
 
     class Meta(BaseTable.Meta):
@@ -80,12 +89,16 @@ class InboundEventTable(BaseTable):
         )
 
     def render_error(self, value):
-        return value if len(value) <= 90 else value[:89] + "…"
+        return value if len(value) <= 70 else value[:69] + "…"
 
 
 class TicketLinkTable(BaseTable):
     key = tables.Column(verbose_name="Tool's key")
-    feed = tables.Column(linkify=True)
+    feed = tables.Column(
+        accessor="feed__system__name",
+        verbose_name="Feed",
+        linkify=lambda record: record.feed.get_absolute_url(),
+    )
     incident = tables.Column(linkify=True)
     status = tables.Column(
         accessor="incident__get_status_display", verbose_name="Status", orderable=False
@@ -126,7 +139,11 @@ class TicketLinkTable(BaseTable):
 
 class ImportRunTable(BaseTable):
     file_name = tables.Column(linkify=True, verbose_name="File")
-    feed = tables.Column(linkify=True)
+    feed = tables.Column(
+        accessor="feed__system__name",
+        verbose_name="Feed",
+        linkify=lambda record: record.feed.get_absolute_url(),
+    )
     format = tables.Column()
     state = ChoiceBadgeColumn(colors=IMPORT_COLOURS)
     rows_read = tables.Column(verbose_name="Rows", attrs=NUMBER)

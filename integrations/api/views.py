@@ -66,7 +66,9 @@ class AssignmentGroupViewSet(RestrictedModelViewSet):
 class InboundEventViewSet(RestrictedModelViewSet):
     """The log of webhook requests, as received (read only; failed ones replayable)."""
 
-    queryset = InboundEvent.objects.select_related("feed__system", "ticket")
+    queryset = InboundEvent.objects.select_related(
+        "feed__system", "ticket__incident", "ticket__feed__system", "duplicate_of"
+    )
     serializer_class = serializers.InboundEventSerializer
     filterset_class = filtersets.InboundEventFilterSet
     http_method_names = ["get", "post", "head", "options"]

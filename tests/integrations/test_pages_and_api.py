@@ -91,6 +91,32 @@ def test_lists_take_constant_queries(feeds, client_for, name, django_assert_max_
         assert client.get(url).status_code == 200
 
 
+API_LISTS = [
+    "feeds",
+    "assignment-groups",
+    "inbound-events",
+    "tickets",
+    "imports",
+    "subscriptions",
+    "deliveries",
+]
+
+
+@pytest.mark.parametrize("name", API_LISTS)
+def test_api_lists_take_constant_queries(
+    feeds, api_client_for, name, django_assert_max_num_queries
+):
+    api = api_client_for(feeds.world.integrator_admin)
+    traffic(feeds, 2)
+    url = f"/api/integrations/{name}/"
+    with CaptureQueriesContext(connection) as small:
+        assert api.get(url).status_code == 200
+    traffic(feeds, 12, start=100)
+    with django_assert_max_num_queries(len(small)):
+        response = api.get(url)
+    assert response.status_code == 200 and response.json()["count"] >= 2
+
+
 def test_detail_pages(feeds, client_for):
     traffic(feeds, 1)
     client = client_for(feeds.world.integrator_admin)

@@ -80,6 +80,50 @@ def test_azure_devops_work_item_updated():
     assert event.comment == "Router firmware rolled back."
 
 
+def test_azure_devops_work_item_created_and_jira_comment():
+    created = parse(
+        "azure_devops",
+        {
+            "eventType": "workitem.created",
+            "resource": {
+                "id": 4711,
+                "rev": 1,
+                "fields": {
+                    "System.Title": "Packet loss",
+                    "System.State": "New",
+                    "System.CreatedDate": "2026-11-25T09:00:00Z",
+                    "System.ChangedDate": "2026-11-25T09:00:00Z",
+                },
+            },
+        },
+    )
+    assert (created.ticket, created.event_id, created.created, created.at) == (
+        "4711",
+        "rev-1",
+        True,
+        T0,
+    )
+    assert created.values["System.State"] == "New" and created.title == "Packet loss"
+    comment = parse(
+        "jira",
+        {
+            "timestamp": 1795598100000,
+            "webhookEvent": "comment_created",
+            "issue": {"key": "INF-42", "fields": {}},
+            "comment": {
+                "id": "20001",
+                "body": "Logs attached",
+                "created": "2026-11-25T09:20:00.000+0000",
+            },
+        },
+    )
+    assert (comment.event_id, comment.comment, comment.at) == (
+        "comment-20001",
+        "Logs attached",
+        T0 + timedelta(minutes=20),
+    )
+
+
 @pytest.mark.parametrize(
     "kind, body, message",
     [
