@@ -320,6 +320,34 @@ def import_path(run: ImportRun, path: Path | str, **kwargs) -> ImportRun:
         return run
 
 
+def queue_upload(feed, upload, *, fmt: str, unknown_groups: str, user) -> ImportRun:
+    """Keep an uploaded export on disk and have a worker import it (web form and API)."""
+    import uuid
+
+    from django.conf import settings
+
+    from .tasks import run_import
+
+    directory = settings.SIAM_IMPORTS_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = directory / f"{uuid.uuid4().hex}.csv"
+    with open(stored, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            ecosystem_id=feed.ecosystem_id,
+            feed=feed,
+            format=fmt,
+            file_name=upload.name[:255],
+            stored_file=str(stored),
+            unknown_groups=unknown_groups,
+            created_by=user,
+        )
+        transaction.on_commit(lambda: run_import.delay(run.pk))
+    return run
+
+
 def run_stored_import(import_id: int) -> str | None:
     run = ImportRun.objects.filter(pk=import_id, state=ImportStateChoices.QUEUED).first()
     if run is None:

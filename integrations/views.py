@@ -5,7 +5,6 @@ with their delivery log. Generic list / detail / edit views throughout."""
 from __future__ import annotations
 
 import json
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,6 +29,7 @@ from .choices import (
     SignatureResultChoices,
 )
 from .dictionaries import standard_flow
+from .importers import queue_upload
 from .models import (
     ImportRun,
     InboundEvent,
@@ -112,8 +112,30 @@ class TicketFeedView(ObjectView):
         }
 
 
-class TicketFeedEditView(ObjectEditView):
+class ShowsSecretOnCreate:
+    """An edit view whose new object gets a secret, shown on the page that answers the
+    creation instead of the usual redirect (and never again)."""
+
+    secret_fields: tuple = ()
+
+    def after_save(self, obj, form, formsets, creating):
+        if creating:
+            self.new_secret = obj.set_secret()
+            obj.save(update_fields=list(self.secret_fields))
+            self.created = obj
+
+    def post(self, request, pk=None):
+        self.new_secret = None
+        response = super().post(request, pk)
+        if self.new_secret and response.status_code == 302:
+            kind = "feed" if isinstance(self.created, TicketFeed) else "subscription"
+            return render_secret(request, self.created, self.new_secret, kind=kind)
+        return response
+
+
+class TicketFeedEditView(ShowsSecretOnCreate, ObjectEditView):
     queryset = TicketFeed.objects.all()
+    secret_fields = ("secret_encrypted", "token_hash", "secret_set_at")
     form = forms.TicketFeedForm
     formsets = {"groups": forms.AssignmentGroupFormSetForFeed}
 
@@ -128,19 +150,6 @@ class TicketFeedEditView(ObjectEditView):
         feed.full_clean()
         feed.save()
         return feed
-
-    def after_save(self, obj, form, formsets, creating):
-        if creating:
-            self.new_secret = obj.set_secret()
-            obj.save(update_fields=["secret_encrypted", "token_hash", "secret_set_at"])
-            self.created = obj
-
-    def post(self, request, pk=None):
-        self.new_secret = None
-        response = super().post(request, pk)
-        if self.new_secret and response.status_code == 302:
-            return render_secret(request, self.created, self.new_secret, kind="feed")
-        return response
 
 
 class TicketFeedDeleteView(ObjectDeleteView):
@@ -285,26 +294,13 @@ class ImportRunEditView(ObjectEditView):
                 request, self.template_name, {**self.model_context(), "form": form}, status=422
             )
         data = form.cleaned_data
-        feed = data["feed"]
-        directory = settings.SIAM_IMPORTS_DIR
-        directory.mkdir(parents=True, exist_ok=True)
-        stored = directory / f"{uuid.uuid4().hex}.csv"
-        with open(stored, "wb") as handle:
-            for chunk in data["file"].chunks():
-                handle.write(chunk)
-        from .tasks import run_import
-
-        with transaction.atomic():
-            run = ImportRun.objects.create(
-                ecosystem_id=feed.ecosystem_id,
-                feed=feed,
-                format=data["format"],
-                file_name=data["file"].name[:255],
-                stored_file=str(stored),
-                unknown_groups=data["unknown_groups"],
-                created_by=request.user,
-            )
-            transaction.on_commit(lambda: run_import.delay(run.pk))
+        run = queue_upload(
+            data["feed"],
+            data["file"],
+            fmt=data["format"],
+            unknown_groups=data["unknown_groups"],
+            user=request.user,
+        )
         messages.success(request, f"Import of “{run.file_name}” queued.")
         return redirect(run.get_absolute_url())
 
@@ -346,22 +342,10 @@ class WebhookSubscriptionView(ObjectView):
         }
 
 
-class WebhookSubscriptionEditView(ObjectEditView):
+class WebhookSubscriptionEditView(ShowsSecretOnCreate, ObjectEditView):
     queryset = WebhookSubscription.objects.all()
     form = forms.WebhookSubscriptionForm
-
-    def after_save(self, obj, form, formsets, creating):
-        if creating:
-            self.new_secret = obj.set_secret()
-            obj.save(update_fields=["secret_encrypted", "secret_set_at"])
-            self.created = obj
-
-    def post(self, request, pk=None):
-        self.new_secret = None
-        response = super().post(request, pk)
-        if self.new_secret and response.status_code == 302:
-            return render_secret(request, self.created, self.new_secret, kind="subscription")
-        return response
+    secret_fields = ("secret_encrypted", "secret_set_at")
 
 
 class WebhookSubscriptionDeleteView(ObjectDeleteView):

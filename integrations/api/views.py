@@ -1,7 +1,3 @@
-import uuid
-
-from django.conf import settings
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -14,6 +10,7 @@ from core.querysets import CHANGE
 
 from .. import filtersets, services
 from ..forms import MAX_EXPORT_BYTES
+from ..importers import queue_upload
 from ..models import (
     AssignmentGroup,
     ImportRun,
@@ -28,13 +25,10 @@ from . import serializers
 READ_ONLY = ["get", "head", "options"]
 
 
-class TicketFeedViewSet(RestrictedModelViewSet):
-    """Feeds; the secret is in the answer to the creation (and to ``rotate-secret``)
-    only, never again."""
+class SecretOnCreateMixin:
+    """The new object's secret is in the answer to its creation, and never again."""
 
-    queryset = TicketFeed.objects.select_related("system", "ecosystem")
-    serializer_class = serializers.TicketFeedSerializer
-    filterset_class = filtersets.TicketFeedFilterSet
+    secret_fields: tuple = ()
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
@@ -43,9 +37,18 @@ class TicketFeedViewSet(RestrictedModelViewSet):
 
     def perform_create(self, serializer):
         super().perform_create(serializer)
-        feed = serializer.instance
-        self.new_secret = feed.set_secret()
-        feed.save(update_fields=["secret_encrypted", "token_hash", "secret_set_at"])
+        self.new_secret = serializer.instance.set_secret()
+        serializer.instance.save(update_fields=list(self.secret_fields))
+
+
+class TicketFeedViewSet(SecretOnCreateMixin, RestrictedModelViewSet):
+    """Feeds; the secret is in the answer to the creation (and to ``rotate-secret``)
+    only, never again."""
+
+    queryset = TicketFeed.objects.select_related("system", "ecosystem")
+    serializer_class = serializers.TicketFeedSerializer
+    filterset_class = filtersets.TicketFeedFilterSet
+    secret_fields = ("secret_encrypted", "token_hash", "secret_set_at")
 
     @extend_schema(request=None, responses=serializers.FeedSecretSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-secret")
@@ -126,43 +129,18 @@ class ImportRunViewSet(RestrictedModelViewSet):
             raise ValidationError({"format": ["Choose servicenow or jira."]})
         if data["file"].size > MAX_EXPORT_BYTES:
             raise ValidationError({"file": ["The file is larger than 200 MB."]})
-        directory = settings.SIAM_IMPORTS_DIR
-        directory.mkdir(parents=True, exist_ok=True)
-        stored = directory / f"{uuid.uuid4().hex}.csv"
-        with open(stored, "wb") as handle:
-            for chunk in data["file"].chunks():
-                handle.write(chunk)
-        from ..tasks import run_import
-
-        with transaction.atomic():
-            run = ImportRun.objects.create(
-                ecosystem_id=feed.ecosystem_id,
-                feed=feed,
-                format=fmt,
-                file_name=data["file"].name[:255],
-                stored_file=str(stored),
-                unknown_groups=data["unknown_groups"],
-                created_by=request.user,
-            )
-            transaction.on_commit(lambda: run_import.delay(run.pk))
+        run = queue_upload(
+            feed, data["file"], fmt=fmt, unknown_groups=data["unknown_groups"], user=request.user
+        )
         run.refresh_from_db()
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
-class WebhookSubscriptionViewSet(RestrictedModelViewSet):
+class WebhookSubscriptionViewSet(SecretOnCreateMixin, RestrictedModelViewSet):
     queryset = WebhookSubscription.objects.select_related("ecosystem")
     serializer_class = serializers.WebhookSubscriptionSerializer
     filterset_class = filtersets.WebhookSubscriptionFilterSet
-
-    def create(self, request, *args, **kwargs):
-        response = super().create(request, *args, **kwargs)
-        response.data["secret"] = self.new_secret
-        return response
-
-    def perform_create(self, serializer):
-        super().perform_create(serializer)
-        self.new_secret = serializer.instance.set_secret()
-        serializer.instance.save(update_fields=["secret_encrypted", "secret_set_at"])
+    secret_fields = ("secret_encrypted", "secret_set_at")
 
     @extend_schema(request=None, responses=serializers.SubscriptionSecretSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-secret")
