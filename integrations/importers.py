@@ -19,6 +19,7 @@ status-change history, where the export has it, in a ``Status history`` column:
 from __future__ import annotations
 
 import csv
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from .mapping import MappingError
 from .models import ImportRun, SourceEvent, TicketFeed
 from .parsers import ParseError, TicketEvent
 from .services import Ingestor
+
+logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 2000
 MAX_KEPT_REJECTIONS = 1000
@@ -285,10 +288,10 @@ def import_lines(
             try:
                 for event in read_row(row, zone):
                     batch.append(ingestor.translate(event))
-            except (ParseError, MappingError) as exc:
+            except (ParseError, MappingError, ValueError, TypeError) as exc:
                 run.rows_rejected += 1
                 if len(run.rejections) < MAX_KEPT_REJECTIONS:
-                    ticket = (row.get("number") or row.get("Issue key") or "").strip()
+                    ticket = (row.get("number") or row.get("Issue key") or "").strip()[:100]
                     run.rejections.append(
                         {"row": line_number, "ticket": ticket, "reason": str(exc)}
                     )
@@ -298,6 +301,14 @@ def import_lines(
     except FileError as exc:
         run.state = ImportStateChoices.FAILED
         run.error = str(exc)
+    except Exception as exc:
+        # The batches before this one are kept; importing the file again finishes it.
+        logger.exception("Import %s stopped", run.pk)
+        run.state = ImportStateChoices.FAILED
+        run.error = (
+            f"Stopped after {run.rows_read} rows ({exc.__class__.__name__}: {exc}). The rows "
+            "applied before stay; import the file again to finish."
+        )[:2000]
     else:
         run.state = ImportStateChoices.DONE
     # Distinct tickets this run touched, counted once however many batches they spanned.

@@ -44,6 +44,17 @@ class TicketEvent:
     #: The tool's own figures, kept for comparison with ours (made_sla, reopen_count …).
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # What the database keeps of a key: refused here, not failed there.
+        if not self.ticket or len(self.ticket) > MAX_TICKET_KEY:
+            raise ParseError(f"A ticket key must have 1 to {MAX_TICKET_KEY} characters.")
+        if len(self.event_id) > MAX_EVENT_ID:
+            raise ParseError(f"An event id must have at most {MAX_EVENT_ID} characters.")
+
+
+MAX_TICKET_KEY = 100
+MAX_EVENT_ID = 200
+
 
 # --- Small readers ---------------------------------------------------------------------------
 
@@ -308,9 +319,20 @@ PARSERS = {
 }
 
 
-def parse(kind: str, body) -> TicketEvent:
+def parse(kind: str, body, *, naive_zone: tzinfo = UTC) -> TicketEvent:
+    """The event in ``body``; ``ParseError`` for anything that is not one, however odd
+    its shape (a list where an object belongs, a number where a date does)."""
     try:
         parser = PARSERS[kind]
     except KeyError:
         raise ParseError(f"Events from a {kind!r} system cannot be read.") from None
-    return parser(body)
+    try:
+        if kind == "servicenow":
+            return parser(body, naive_zone=naive_zone)
+        return parser(body)
+    except ParseError:
+        raise
+    except (AttributeError, TypeError, KeyError, ValueError, OverflowError) as exc:
+        raise ParseError(
+            f"The body is not a well-formed {kind} event ({exc.__class__.__name__}: {exc})."
+        ) from None

@@ -168,20 +168,45 @@ def test_rejected_rows_are_reported_and_change_nothing(feeds, sla):
         "assignment_group": "Group 404",
     }
     no_count = {**good[0], "number": "INC9000004", "sys_mod_count": "?"}
+    too_long = {**good[0], "number": "INC" + "9" * 120, "sys_mod_count": "0"}
     run = import_lines(
         new_run(feed, unknown=UnknownGroupChoices.REPORT),
-        io.StringIO(csv_text([*good, bad_date, bad_state, unknown_group, no_count])),
+        io.StringIO(csv_text([*good, bad_date, bad_state, unknown_group, no_count, too_long])),
     )
     assert run.state == ImportStateChoices.DONE
-    assert (run.rows_read, run.rows_rejected, run.events_applied) == (16, 4, 12)
+    assert (run.rows_read, run.rows_rejected, run.events_applied) == (17, 5, 12)
     reasons = {r["ticket"]: r["reason"] for r in run.rejections}
     assert "'31/2/2026 10:00' is not a date" in reasons["INC9000001"]
     assert "No mapping for incident_state 'Parked'" in reasons["INC9000002"]
     assert "Unknown assignment group 'Group 404'" in reasons["INC9000003"]
     assert "sys_mod_count '' is not a number" in reasons["INC9000004"]
-    assert [r["row"] for r in run.rejections] == [14, 15, 16, 17]
+    assert [r["row"] for r in run.rejections] == [14, 15, 16, 17, 18]
+    assert "1 to 100 characters" in run.rejections[-1]["reason"]
     assert not Incident.objects.filter(reference__startswith="INC9").exists()
     assert not AssignmentGroup.objects.filter(name="Group 404").exists()
+
+
+def test_an_unexpected_error_stops_the_import_and_says_so(feeds, sla, monkeypatch):
+    from integrations import services
+
+    calls = []
+
+    def flaky(self, batch, **kwargs):
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        return original(self, batch, **kwargs)
+
+    original = services.Ingestor.apply
+    monkeypatch.setattr(services.Ingestor, "apply", flaky)
+    rows = list(servicenow_rows(30, seed=8, groups=["Service Desk"]))
+    run = import_lines(new_run(feeds["servicenow"]), io.StringIO(csv_text(rows)), batch_rows=10)
+    assert run.state == ImportStateChoices.FAILED
+    assert "RuntimeError: database went away" in run.error and "import the file again" in run.error
+    assert run.events_applied == 10
+    monkeypatch.setattr(services.Ingestor, "apply", original)
+    again = import_lines(new_run(feeds["servicenow"]), io.StringIO(csv_text(rows)), batch_rows=10)
+    assert (again.state, again.events_applied, again.events_unchanged) == ("done", 20, 10)
 
 
 def test_a_file_without_the_columns_fails_whole(feeds, sla):

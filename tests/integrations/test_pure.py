@@ -136,6 +136,31 @@ def test_azure_devops_work_item_created_and_jira_comment():
         ("zendesk", {"ticket": {"id": "1"}}, "no updated_at"),
         ("azure_devops", {"eventType": "build.complete"}, "not a work item event"),
         ("other", {}, "cannot be read"),
+        (
+            "jira",
+            {
+                "webhookEvent": "jira:issue_updated",
+                "issue": {"key": "A-1", "fields": [1]},
+                "timestamp": 1,
+            },
+            "not a well-formed jira event",
+        ),
+        (
+            "azure_devops",
+            {"eventType": "workitem.updated", "resource": {"workItemId": 1, "fields": [1]}},
+            "not a well-formed",
+        ),
+        ("zendesk", {"ticket": {"id": "1", "updated_at": 12}}, "not a date"),
+        (
+            "servicenow",
+            {"number": "X" * 101, "sys_updated_on": "2026-11-25 10:00:00"},
+            "1 to 100 characters",
+        ),
+        (
+            "servicenow",
+            {"number": "INC1", "sys_updated_on": "2026-11-25 10:00:00", "sys_mod_count": "9" * 300},
+            "at most 200",
+        ),
     ],
 )
 def test_malformed_bodies_are_refused_with_the_reason(kind, body, message):

@@ -204,6 +204,21 @@ def test_a_malformed_body_is_400_and_kept_as_failed(deliver, feeds):
     assert not Incident.objects.exists()
 
 
+def test_an_unexpected_error_is_recorded_not_lost(deliver, feeds, monkeypatch):
+    from integrations import services
+
+    def broken(self, batch, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services.Ingestor, "apply", broken)
+    assert deliver("jira", payload("jira_issue_created.json")).status_code == 202
+    event = InboundEvent.objects.get()
+    assert (
+        event.state == "failed" and event.error == "Unexpected error (RuntimeError): disk on fire"
+    )
+    assert event.replayable
+
+
 def test_the_same_event_twice_is_applied_once(deliver, feeds):
     first = deliver("jira", payload("jira_issue_created.json"))
     again = deliver("jira", payload("jira_issue_created.json"))
