@@ -30,7 +30,7 @@ class TicketFeedFilterSet(BaseFilterSet):
 
 class InboundEventFilterSet(BaseFilterSet):
     search_fields = ("ticket_key", "event_key", "error")
-    feed = RestrictedModelChoiceFilter(model=TicketFeed)
+    feed = RestrictedModelChoiceFilter(model=TicketFeed, select_related=("system",))
     state = django_filters.MultipleChoiceFilter(
         choices=InboundStateChoices.choices, widget=CHECKBOXES
     )
@@ -45,7 +45,7 @@ class InboundEventFilterSet(BaseFilterSet):
 
 class TicketLinkFilterSet(BaseFilterSet):
     search_fields = ("key", "incident__reference", "incident__title")
-    feed = RestrictedModelChoiceFilter(model=TicketFeed)
+    feed = RestrictedModelChoiceFilter(model=TicketFeed, select_related=("system",))
 
     class Meta(BaseFilterSet.Meta):
         model = TicketLink
@@ -54,7 +54,7 @@ class TicketLinkFilterSet(BaseFilterSet):
 
 class ImportRunFilterSet(BaseFilterSet):
     search_fields = ("file_name", "error")
-    feed = RestrictedModelChoiceFilter(model=TicketFeed)
+    feed = RestrictedModelChoiceFilter(model=TicketFeed, select_related=("system",))
     state = django_filters.MultipleChoiceFilter(
         choices=ImportStateChoices.choices, widget=CHECKBOXES
     )

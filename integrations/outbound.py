@@ -122,7 +122,9 @@ def attempt(delivery: WebhookDelivery) -> bool:
             delivery.last_error = ""
             delivery.save()
             return True
-        delivery.last_error = f"HTTP {response.status_code}: {response.text[:500]}"
+        # The status only: showing what an arbitrary address answers would turn the
+        # delivery log into a window on whatever the server can reach.
+        delivery.last_error = f"HTTP {response.status_code} {response.reason or ''}".strip()
     if delivery.attempts > len(RETRY_DELAYS):
         delivery.status = DeliveryStatusChoices.FAILED
     delivery.save()

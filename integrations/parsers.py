@@ -269,7 +269,8 @@ def parse_azure_devops(body) -> TicketEvent:
             f"Azure DevOps event {kind!r} is not a work item event ({', '.join(ADO_EVENTS)})."
         )
     resource = _object(_require(body, "resource"))
-    if kind == "workitem.created":
+    if kind in ("workitem.created", "workitem.commented") and "revision" not in resource:
+        # These hooks send the work item itself, not a revision with its changes.
         item_id = _require(resource, "id")
         snapshot = resource.get("fields") or {}
         delta = {}

@@ -13,6 +13,7 @@ SLA state recomputed, so any order of arrival ends in the in-order timeline.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections import defaultdict
@@ -112,6 +113,23 @@ class Outcome:
     links: dict = field(default_factory=dict)  # ticket key -> TicketLink
 
 
+#: What an event typed in the app sets, by its kind (the rest it carries forward).
+STATUS_KINDS = {
+    EventKindChoices.STATUS,
+    EventKindChoices.RESOLVED,
+    EventKindChoices.REOPENED,
+    EventKindChoices.KNOWN_ERROR,
+}
+
+
+def typed_change(event: IncidentEvent) -> dict:
+    if event.kind == EventKindChoices.HANDOFF:
+        return {"holder": event.holder_id}
+    if event.kind in STATUS_KINDS:
+        return {"status": event.status}
+    return {}
+
+
 class Ingestor:
     """Applies one feed's events; build it once per request, task or import."""
 
@@ -174,7 +192,9 @@ class Ingestor:
             return outcome
         keys = {p.event.ticket for p in batch}
         TicketLink.objects.bulk_create(
-            [TicketLink(feed=self.feed, key=key) for key in keys], ignore_conflicts=True
+            # Sorted: concurrent batches insert (and so lock) in the same order.
+            [TicketLink(feed=self.feed, key=key) for key in sorted(keys)],
+            ignore_conflicts=True,
         )
         links = {
             link.key: link
@@ -231,11 +251,12 @@ class Ingestor:
             sources[row.ticket_id].append(row)
         for rows in sources.values():
             rows.sort(key=lambda r: (r.at, r.sequence, r.key))
+        # Locked like record_event locks them: an event typed in the app meanwhile waits.
         incidents = {
             i.pk: i
-            for i in Incident.objects.filter(
-                pk__in=[link.incident_id for link in links if link.incident_id]
-            )
+            for i in Incident.objects.select_for_update()
+            .filter(pk__in=[link.incident_id for link in links if link.incident_id])
+            .order_by("pk")
         }
         events_by_incident = defaultdict(list)
         for event in IncidentEvent.objects.filter(incident_id__in=incidents):
@@ -245,13 +266,23 @@ class Ingestor:
         to_update, refigured = [], set()
         for link in links:
             rows = sources[link.pk]
-            entries, state, opened_at = self._fold(rows)
             existing = events_by_incident.get(link.incident_id, [])
             by_id = {event.pk: event for event in existing}
             opened = next((e for e in existing if e.kind == EventKindChoices.OPENED), None)
+            linked = {row.timeline_event_id for row in rows} | {getattr(opened, "pk", None)}
+            typed = {f"typed-{e.pk}": e for e in existing if e.pk not in linked}
+            entries, state, opened_at = self._fold(rows, typed)
             rows_by_key = {row.key: row for row in rows}
             projected, created, source_links = [], [], []
             for position, entry in enumerate(entries):
+                if entry.key in typed:
+                    # Typed in the app: its own facts stay; its state after is the fold's.
+                    event = typed[entry.key]
+                    if (event.status, event.holder_id) != (entry.status, entry.holder):
+                        event.status, event.holder_id = entry.status, entry.holder
+                        to_update.append(event)
+                    projected.append(event)
+                    continue
                 row = rows_by_key.get(entry.key)
                 event = opened if row is None else by_id.get(row.timeline_event_id)
                 desired = {
@@ -274,11 +305,7 @@ class Ingestor:
                     source_links.extend((r, event) for r in rows if r.created_ticket)
                 else:
                     source_links.append((row, event))
-            projected_ids = {e.pk for e in projected if e.pk}
-            typed = [e for e in existing if e.pk not in projected_ids]  # typed in the app
-            timeline = sorted(
-                typed + projected, key=lambda e: (e.at, e.sequence, e.pk or float("inf"))
-            )
+            timeline = sorted(projected, key=lambda e: (e.at, e.sequence, e.pk or float("inf")))
             latest = max(
                 (r for r in rows if r.extra), key=lambda r: (r.at, r.sequence), default=None
             )
@@ -367,7 +394,7 @@ class Ingestor:
     def _snapshot(incident: Incident) -> tuple:
         return tuple(getattr(incident, f"{n}_id" if n == "holder" else n) for n in INCIDENT_FIELDS)
 
-    def _fold(self, rows: list[SourceEvent]):
+    def _fold(self, rows: list[SourceEvent], typed: dict[str, IncidentEvent]):
         creations = [row for row in rows if row.created_ticket]
         opened_candidates = [row.opened_at for row in creations if row.opened_at] or [
             row.at for row in creations
@@ -390,6 +417,13 @@ class Ingestor:
             )
             for row in rows
         ]
+        changes += [
+            # First among the events of its instant, as its row sorts (sequence 0).
+            SourceChange(
+                key=key, at=event.at, sequence=-1, created=False, changes=typed_change(event)
+            )
+            for key, event in typed.items()
+        ]
         initial = TicketState(holder=self.default_holder_id)
         entries, state = fold(
             changes, opened_at=opened_at, initial=initial, tool=self.tool, labels=self.labels
@@ -403,23 +437,49 @@ class Ingestor:
         incident.classification = state.classification or ClassificationChoices.INCIDENT
         incident.impact = state.impact
         incident.urgency = state.urgency
-        priority = state.priority
-        if priority is None and state.impact and state.urgency:
-            priority = self.matrix.priority_for(state.impact, state.urgency)
-        # A tool that gives neither priority nor impact and urgency: the matrix's lowest,
-        # until an event says otherwise.
-        incident.priority = priority or self.matrix.priorities[-1]
         incident.opened_at = opened_at
+        # A manual override in the app (recorded with its reason) outranks the tool.
+        if not incident.priority_overridden:
+            priority = state.priority
+            if priority is None and state.impact and state.urgency:
+                priority = self.matrix.priority_for(state.impact, state.urgency)
+            # A tool that gives neither priority nor impact and urgency: the matrix's
+            # lowest, until an event says otherwise.
+            incident.priority = priority or self.matrix.priorities[-1]
         sla_services.derive_from_timeline(incident, timeline)
 
     def _references(self, keys: list[str]) -> dict[str, str]:
-        """The tool's key is the incident's reference, unless another tool's took it."""
+        """The tool's key is the incident's reference, unless it is taken (by another
+        tool's ticket, or by a longer key cut to the same 30 characters)."""
+        limit = Incident._meta.get_field("reference").max_length
+        wanted = {key: key[:limit] for key in keys}
         taken = set(
-            Incident.objects.filter(ecosystem=self.ecosystem, reference__in=keys).values_list(
-                "reference", flat=True
-            )
+            Incident.objects.filter(
+                ecosystem=self.ecosystem, reference__in=set(wanted.values())
+            ).values_list("reference", flat=True)
         )
-        return {key: (key if key not in taken else f"{key}-{self.feed.pk}")[:30] for key in keys}
+        references = {}
+        for key in sorted(keys):
+            suffixes = (f"-{self.feed.pk}" + (f".{n}" if n > 1 else "") for n in range(1, 1000))
+            candidates = itertools.chain(
+                [wanted[key]], (f"{key[: limit - len(sfx)]}{sfx}" for sfx in suffixes)
+            )
+            reference = next(
+                candidate
+                for position, candidate in enumerate(candidates)
+                if candidate not in taken
+                # The first candidate was looked up with the others; a suffixed one, rarely
+                # needed, is looked up alone.
+                and (
+                    position == 0
+                    or not Incident.objects.filter(
+                        ecosystem=self.ecosystem, reference=candidate
+                    ).exists()
+                )
+            )
+            taken.add(reference)
+            references[key] = reference
+        return references
 
 
 def insert_rows(rows: list) -> None:
@@ -481,9 +541,14 @@ def parse_body(feed: TicketFeed, body: bytes) -> TicketEvent:
     return parse(feed.system.kind, data)
 
 
+#: What is kept of a request that failed authentication: enough to see what it was,
+#: not a free store for whoever learnt a feed's address.
+REJECTED_BODY_BYTES = 4096
+
+
 def receive(feed: TicketFeed, body: bytes, headers, remote_addr=None) -> tuple[InboundEvent, int]:
     """Store the request as received, then judge it; return it and the HTTP status."""
-    inbound = InboundEvent(
+    inbound = InboundEvent.objects.create(
         feed=feed,
         body=body,
         headers=kept_headers(headers),
@@ -493,6 +558,9 @@ def receive(feed: TicketFeed, body: bytes, headers, remote_addr=None) -> tuple[I
     if inbound.signature != SignatureResultChoices.VALID:
         inbound.state = InboundStateChoices.REJECTED
         inbound.error = f"Signature {inbound.get_signature_display().lower()}: the request is not authenticated."
+        if len(body) > REJECTED_BODY_BYTES:
+            inbound.body = body[:REJECTED_BODY_BYTES]
+            inbound.error += f" Only the first {REJECTED_BODY_BYTES} of {len(body)} bytes are kept."
         inbound.save()
         return inbound, 401
     try:

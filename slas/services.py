@@ -422,11 +422,15 @@ def derive_from_timeline(incident: Incident, events: list[IncidentEvent]) -> Non
         (e.at for e in events if e.status != IncidentStatusChoices.NEW), None
     )
     incident.reopen_count = sum(1 for e in events if e.kind == EventKindChoices.REOPENED)
-    incident.resolved_at = (
-        next((e.at for e in reversed(events) if e.status == IncidentStatusChoices.RESOLVED), None)
-        if last.status in STOP_STATUSES
-        else None
-    )
+    # When it last became resolved: a later comment on the resolved incident (which
+    # carries the status) does not move it.
+    resolved_at = None
+    previous = None
+    for event in events:
+        if event.status == IncidentStatusChoices.RESOLVED and previous != event.status:
+            resolved_at = event.at
+        previous = event.status
+    incident.resolved_at = resolved_at if last.status in STOP_STATUSES else None
     incident.closed_at = last.at if last.status == IncidentStatusChoices.CLOSED else None
 
 

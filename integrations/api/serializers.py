@@ -34,6 +34,17 @@ class TicketFeedSerializer(ValidatedModelSerializer):
         read_only_fields = ("secret_set_at",)
         extra_kwargs = {"auth_method": {"required": False}, "flow": {"required": False}}
 
+    def _may_govern(self, ecosystem_id) -> bool:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        from siam.access import get_access_context
+
+        return ecosystem_id in get_access_context(user).governed_ecosystem_ids
+
     def get_endpoint_url(self, obj) -> str:
         path = reverse("integrations:hook", kwargs={"endpoint": obj.endpoint})
         return f"{settings.SIAM_BASE_URL.rstrip('/')}{path}"
@@ -43,10 +54,13 @@ class TicketFeedSerializer(ValidatedModelSerializer):
         if self.instance is None and system is not None:
             if not attrs.get("auth_method"):
                 attrs["auth_method"] = "hmac" if system.kind in HMAC_KINDS else "token"
-            if not attrs.get("flow") and system.ecosystem_id == getattr(
-                attrs.get("ecosystem"), "pk", None
+            if (
+                not attrs.get("flow")
+                and system.ecosystem_id == getattr(attrs.get("ecosystem"), "pk", None)
+                and self._may_govern(system.ecosystem_id)
             ):
-                # The tool's standard dictionary, made once per system (idempotent).
+                # The tool's standard dictionary, made once per system; the view's
+                # transaction undoes it if the feed is not created after all.
                 attrs["flow"] = standard_flow(system)
         if self.instance is not None:
             for name in ("ecosystem", "system", "auth_method"):

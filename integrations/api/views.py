@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -31,7 +32,9 @@ class SecretOnCreateMixin:
     secret_fields: tuple = ()
 
     def create(self, request, *args, **kwargs):
-        response = super().create(request, *args, **kwargs)
+        # Atomic as a whole: validation may add the feed's data dictionary.
+        with transaction.atomic():
+            response = super().create(request, *args, **kwargs)
         response.data["secret"] = self.new_secret
         return response
 
@@ -45,7 +48,9 @@ class TicketFeedViewSet(SecretOnCreateMixin, RestrictedModelViewSet):
     """Feeds; the secret is in the answer to the creation (and to ``rotate-secret``)
     only, never again."""
 
-    queryset = TicketFeed.objects.select_related("system", "ecosystem")
+    queryset = TicketFeed.objects.select_related(
+        "system", "ecosystem", "flow", "service", "default_holder"
+    )
     serializer_class = serializers.TicketFeedSerializer
     filterset_class = filtersets.TicketFeedFilterSet
     secret_fields = ("secret_encrypted", "token_hash", "secret_set_at")
@@ -103,7 +108,7 @@ class TicketLinkViewSet(RestrictedModelViewSet):
 class ImportRunViewSet(RestrictedModelViewSet):
     """Imports; POST a CSV export (multipart) to start one."""
 
-    queryset = ImportRun.objects.select_related("feed__system", "ecosystem")
+    queryset = ImportRun.objects.select_related("feed__system", "ecosystem", "created_by")
     serializer_class = serializers.ImportRunSerializer
     filterset_class = filtersets.ImportRunFilterSet
     parser_classes = (MultiPartParser, FormParser)
@@ -152,7 +157,11 @@ class WebhookSubscriptionViewSet(SecretOnCreateMixin, RestrictedModelViewSet):
 
 
 class WebhookDeliveryViewSet(RestrictedModelViewSet):
-    queryset = WebhookDelivery.objects.select_related("subscription")
+    queryset = WebhookDelivery.objects.select_related(
+        "subscription",
+        "alert__incident_sla__incident",
+        "alert__incident_sla__provider",
+    )
     serializer_class = serializers.WebhookDeliverySerializer
     filterset_class = filtersets.WebhookDeliveryFilterSet
     http_method_names = READ_ONLY

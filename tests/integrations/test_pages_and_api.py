@@ -15,7 +15,9 @@ from django.urls import reverse
 
 from integrations import signatures
 from integrations.choices import DeliveryStatusChoices, InboundStateChoices
+from integrations.dictionaries import standard_flow
 from integrations.models import (
+    AssignmentGroup,
     ImportRun,
     InboundEvent,
     TicketFeed,
@@ -24,8 +26,9 @@ from integrations.models import (
 )
 from integrations.samples import write_servicenow_csv
 from slas import services as sla_services
-from slas.models import SlaAlert
+from slas.models import IncidentSla, SlaAlert
 from slas.notifications import dispatch_alerts
+from tests import factories as f
 
 from .conftest import body_of, payload
 
@@ -74,9 +77,37 @@ def traffic(feeds, n, start=0):
     WebhookDelivery.objects.create(
         subscription=subscription, event="ping", payload={"event": "ping"}
     )
+    for clock in IncidentSla.objects.filter(alerts__isnull=True)[:n]:
+        alert = SlaAlert.objects.create(
+            incident_sla=clock, level="breach", crossed_at=datetime(2026, 11, 25, tzinfo=UTC)
+        )
+        WebhookDelivery.objects.create(
+            subscription=subscription, alert=alert, event="sla.breach", payload={}
+        )
     ImportRun.objects.create(
-        ecosystem=feeds.world.a, feed=feed, format="servicenow", file_name=f"f{start}.csv"
+        ecosystem=feeds.world.a,
+        feed=feed,
+        format="servicenow",
+        file_name=f"f{start}.csv",
+        created_by=feeds.world.integrator_admin,
     )
+    for k in range(2 if start else 0):  # more feeds, each with a group
+        system = f.ConnectedSystemFactory(
+            ecosystem=feeds.world.a, organisation=feeds.world.provider2, name=f"Jira {start}-{k}"
+        )
+        extra = TicketFeed(
+            ecosystem=feeds.world.a,
+            system=system,
+            auth_method="hmac",
+            flow=standard_flow(system),
+            service=feeds.world.service,
+            default_holder=feeds.world.provider2,
+        )
+        extra.set_secret()
+        extra.save()
+        AssignmentGroup.objects.create(
+            feed=extra, name=f"Team {k}", organisation=feeds.world.provider2
+        )
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -259,8 +290,6 @@ def test_api_feeds_events_replay_and_imports(
     assert listed["count"] == 4
     assert not any(secret in json.dumps(listed) for secret in feeds.secrets.values())
     assert {"secret", "secret_encrypted", "token_hash"}.isdisjoint(listed["results"][0])
-    from tests import factories as f
-
     system = f.ConnectedSystemFactory(
         ecosystem=feeds.world.a,
         organisation=feeds.world.provider2,
@@ -308,6 +337,30 @@ def test_api_feeds_events_replay_and_imports(
     provider = api_client_for(feeds.world.provider1_editor)
     assert provider.get("/api/integrations/inbound-events/").json()["count"] == 0
     assert provider.post(f"/api/integrations/inbound-events/{failed.pk}/replay/").status_code == 404
+
+
+def test_api_feed_creation_without_the_right_writes_nothing(feeds, api_client_for):
+    from requirements_app.models import FieldMapping
+    from siam.models import ConnectedSystem, IntegrationFlow
+
+    system = f.ConnectedSystemFactory(
+        ecosystem=feeds.world.a, organisation=feeds.world.provider1, name="P1 Jira"
+    )
+    counted = (ConnectedSystem, IntegrationFlow, FieldMapping)
+    before = [model.objects.count() for model in counted]
+    for user in (
+        feeds.world.provider1_editor,
+        feeds.world.integrator_viewer,
+        feeds.world.customer_viewer,
+    ):
+        answer = api_client_for(user).post(
+            "/api/integrations/feeds/",
+            {"ecosystem": feeds.world.a.pk, "system": system.pk, "service": feeds.world.service.pk},
+            format="json",
+        )
+        assert answer.status_code in (400, 403)
+    assert [model.objects.count() for model in counted] == before
+    assert not TicketFeed.objects.filter(system=system).exists()
 
 
 def test_openapi_lists_the_integrations_api():
@@ -409,7 +462,7 @@ def test_failed_deliveries_are_retried_then_given_up(
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatusChoices.FAILED
     assert delivery.attempts == len(outbound.RETRY_DELAYS) + 1 == len(handler.received)
-    assert delivery.last_error.startswith("HTTP 500")
+    assert delivery.last_error == "HTTP 500 Internal Server Error"  # the status, not the body
 
     handler.answers = [502]
     recovered = WebhookDelivery.objects.create(

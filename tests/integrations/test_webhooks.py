@@ -289,6 +289,90 @@ def test_events_never_processed_are_requeued(feeds, sla, client):
     assert Incident.objects.filter(servicenow_number="INC0000100").exists()
 
 
+def test_a_rejected_body_is_kept_only_in_part(deliver, feeds):
+    big = {"padding": "x" * 10000}
+    assert deliver("jira", big, secret="wrong").status_code == 401
+    event = InboundEvent.objects.get()
+    assert len(bytes(event.body)) == 4096 and "Only the first 4096 of" in event.error
+
+
+def test_azure_devops_comment_hook_sends_the_work_item(deliver, feeds):
+    deliver("azure_devops", payload("azure_devops_workitem_updated.json"))
+    comment = {
+        "eventType": "workitem.commented",
+        "resource": {"id": 42, "rev": 4, "fields": {
+            "System.State": "Resolved", "System.ChangedDate": "2026-11-25T11:45:00Z",
+            "System.History": "<p>Monitoring for a day.</p>", "System.AreaPath": "Global\\Network",
+            "Microsoft.VSTS.Common.Priority": 1,
+        }},
+    }  # fmt: skip
+    assert deliver("azure_devops", comment).status_code == 202
+    last = Incident.objects.get(azure_devops_id="42").events.order_by("at", "sequence").last()
+    assert (last.kind, last.note) == ("comment", "Azure DevOps: comment: Monitoring for a day.")
+
+
+def test_long_keys_sharing_thirty_characters_get_distinct_references(deliver, feeds):
+    first, second = "INC" + "7" * 40 + "1", "INC" + "7" * 40 + "2"
+    deliver("servicenow", sn_event(first, 0, 0, state="New", assignment_group="Service Desk"))
+    deliver("servicenow", sn_event(second, 0, 0, state="New", assignment_group="Service Desk"))
+    references = sorted(Incident.objects.values_list("reference", flat=True))
+    assert len(references) == 2 and references[0] != references[1]
+    assert all(len(r) <= 30 for r in references)
+    assert set(InboundEvent.objects.values_list("state", flat=True)) == {"applied"}
+
+
+def test_events_typed_in_the_app_take_their_place_in_the_fold(deliver, feeds, sla):
+    from slas import services as sla_services
+
+    sla.frozen.moment = T0 + timedelta(hours=4)
+    history = sn_history("INC0000300")
+    deliver("servicenow", history[0])
+    deliver("servicenow", history[1])  # 09:10 in progress
+    incident = Incident.objects.get(reference="INC0000300")
+    # Typed at 10:00, when the app still showed "in progress".
+    sla_services.record_event(
+        incident, kind="comment", at=T0 + timedelta(hours=1), note="Called the user"
+    )
+    # The tool then reports it resolved at 09:50: the comment does not undo that.
+    resolved = sn_event("INC0000300", 2, 50, state="Resolved", assignment_group="Service Desk")
+    deliver("servicenow", resolved)
+    incident.refresh_from_db()
+    assert incident.status == "resolved" and incident.resolved_at == T0 + timedelta(minutes=50)
+    comment = incident.events.get(kind="comment", note="Called the user")
+    assert comment.status == "resolved" and comment.author is None
+    # A hand-off typed in the app holds until the tool names another group.
+    sla_services.record_event(
+        incident, kind="reopened", status="in_progress", at=T0 + timedelta(hours=2),
+        holder=sla.world.provider2, note="Reopened: still failing",
+    )  # fmt: skip
+    deliver(
+        "servicenow",
+        sn_event("INC0000300", 3, 150, state="Resolved", assignment_group="Service Desk"),
+    )
+    incident.refresh_from_db()
+    assert (incident.status, incident.reopen_count) == ("resolved", 1)
+
+
+def test_a_manual_priority_override_outlives_tool_events(deliver, feeds, sla):
+    from slas import services as sla_services
+
+    sla.frozen.moment = T0 + timedelta(hours=4)
+    history = sn_history("INC0000400")
+    deliver("servicenow", history[0])
+    incident = Incident.objects.get(reference="INC0000400")
+    assert incident.priority == "P1"
+    sla_services.change_priority(
+        incident, "P2", reason="Only one store affected", author=sla.world.integrator_admin
+    )
+    deliver("servicenow", history[1])
+    incident.refresh_from_db()
+    assert (incident.priority, incident.priority_overridden, incident.status) == (
+        "P2",
+        True,
+        "in_progress",
+    )
+
+
 # --- Order of arrival ---------------------------------------------------------------------------
 
 
