@@ -95,7 +95,7 @@ def servicenow_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
     values = {}
     for name, value in row.items():
         if name and value:
-            value = value.strip()
+            value = value.replace("\x00", "").strip()
             if value and value != "?":
                 values[name] = value
     number = values.get("number")
@@ -152,8 +152,9 @@ def jira_instant(value: str, zone: tzinfo) -> datetime | None:
 def jira_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
     def cell(*names):
         for name in names:
-            if (row.get(name) or "").strip():
-                return row[name].strip()
+            value = (row.get(name) or "").replace("\x00", "").strip()
+            if value:
+                return value
         return ""
 
     key = cell("Issue key", "Key")

@@ -90,7 +90,8 @@ def _text(value) -> str:
         return ", ".join(t for t in (_text(v) for v in value) if t)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).strip()
+    # NUL is no character a database text column takes.
+    return str(value).replace("\x00", "").strip()
 
 
 def _require(mapping, *path):

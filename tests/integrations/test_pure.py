@@ -168,6 +168,11 @@ def test_malformed_bodies_are_refused_with_the_reason(kind, body, message):
         parse(kind, body)
 
 
+def test_nul_characters_are_dropped():
+    record = {"number": "INC1", "sys_updated_on": "2026-11-25 10:00:00", "comments": "a\x00b"}
+    assert parse_servicenow(record).comment == "ab"
+
+
 def test_servicenow_naive_instants_are_utc_unless_told():
     from zoneinfo import ZoneInfo
 
