@@ -66,6 +66,16 @@ class Rejection:
 
 # --- Readers -----------------------------------------------------------------------------------
 
+def iso_instant(value: str, zone: tzinfo, *, example: str) -> datetime:
+    """An ISO 8601 date and time, the export's zone when it has no offset; the error
+    names the format the export usually has."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ParseError(f"{value!r} is not a date like {example}.") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
+
+
 _DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -84,11 +94,7 @@ def servicenow_instant(value: str, zone: tzinfo) -> datetime | None:
         except ValueError:
             raise ParseError(f"{value!r} is not a date.") from None
         return moment.replace(tzinfo=zone).astimezone(UTC)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ParseError(f"{value!r} is not a date like 29/2/2016 01:16.") from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
+    return iso_instant(value, zone, example="29/2/2016 01:16")
 
 
 def servicenow_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
@@ -142,11 +148,7 @@ def jira_instant(value: str, zone: tzinfo) -> datetime | None:
             return datetime.strptime(value, fmt).replace(tzinfo=zone).astimezone(UTC)
         except ValueError:
             continue
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ParseError(f"{value!r} is not a date like 23/Nov/26 9:05 AM.") from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
+    return iso_instant(value, zone, example="23/Nov/26 9:05 AM")
 
 
 def jira_events(row: dict, zone: tzinfo) -> list[TicketEvent]:

@@ -43,9 +43,9 @@ def test_concurrent_deliveries_for_one_ticket_do_not_corrupt_it(feeds, sla, monk
     # ticket's lock the workers would surely interleave there.
     fold = services.Ingestor._fold
 
-    def slow_fold(self, rows):
+    def slow_fold(self, *args):
         time.sleep(0.05)
-        return fold(self, rows)
+        return fold(self, *args)
 
     monkeypatch.setattr(services.Ingestor, "_fold", slow_fold)
     barrier = threading.Barrier(4)
@@ -71,6 +71,10 @@ def test_concurrent_deliveries_for_one_ticket_do_not_corrupt_it(feeds, sla, monk
     for thread in threads:
         thread.join(timeout=120)
     assert not errors, errors
+    failures = list(
+        InboundEvent.objects.filter(pk__in=received, state="failed").values_list("error", flat=True)
+    )
+    assert not failures, failures
     incident = Incident.objects.get(reference="INC0000778")
     assert [row[1:] for row in timeline(incident)] == [row[1:] for row in expected]
     assert SourceEvent.objects.filter(ticket__key="INC0000778").count() == 6
