@@ -66,6 +66,7 @@ class Rejection:
 
 # --- Readers -----------------------------------------------------------------------------------
 
+
 def iso_instant(value: str, zone: tzinfo, *, example: str) -> datetime:
     """An ISO 8601 date and time, the export's zone when it has no offset; the error
     names the format the export usually has."""
