@@ -66,6 +66,7 @@ class SystemKindChoices(models.TextChoices):
             cls.SERVICENOW: "incident",
             cls.ZENDESK: "ticket",
             cls.AZURE_DEVOPS: "work item",
+            cls.SIAM: "incident",
         }.get(kind, "ticket")
 
 

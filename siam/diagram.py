@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
+from .choices import SystemKindChoices
+
 COLUMN_WIDTH = 230
 COLUMN_GAP = 170
 LANE_GAP = 18
@@ -51,6 +53,9 @@ class FlowLine:
     target_id: int
     bidirectional: bool
     label: str
+    #: A tool's ticket feed into this application: dashed, named in its tooltip only
+    #: (four such labels around the hub would hide each other).
+    feed: bool = False
 
 
 def hub_order(parties: list[Party]) -> list[Party]:
@@ -155,7 +160,18 @@ def _markers(flow: FlowLine) -> str:
     markers = 'marker-end="url(#arrow-end)"'
     if flow.bidirectional:
         markers += ' marker-start="url(#arrow-start)"'
+    if flow.feed:
+        markers += ' stroke-dasharray="5 4"'
     return markers
+
+
+def _caption(flow: FlowLine, text_open: str) -> str:
+    if flow.feed:
+        return ""
+    return (
+        f'{text_open}paint-order="stroke" stroke="#ffffff" stroke-width="3">'
+        f"{escape(_short(flow.label))}</text>"
+    )
 
 
 def _short(label: str) -> str:
@@ -169,11 +185,10 @@ def _lane_path(flow: FlowLine, source, target, lane_y: float) -> str:
     x1, x2 = sx + SYSTEM_WIDTH / 2, tx + SYSTEM_WIDTH / 2
     d = f"M{x1},{source[1] + SYSTEM_HEIGHT / 2} L{x1},{lane_y} L{x2},{lane_y} L{x2},{target[1] + SYSTEM_HEIGHT / 2}"
     label = escape(flow.label)
+    text = f'<text x="{(x1 + x2) / 2}" y="{lane_y - 4}" text-anchor="middle" font-size="10" fill="#495057" '
     return (
         f'<path d="{d}" fill="none" stroke="#495057" stroke-width="1.6" {_markers(flow)}>'
-        f"<title>{label}</title></path>"
-        f'<text x="{(x1 + x2) / 2}" y="{lane_y - 4}" text-anchor="middle" font-size="10" fill="#495057" '
-        f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{escape(_short(flow.label))}</text>'
+        f"<title>{label}</title></path>{_caption(flow, text)}"
     )
 
 
@@ -197,7 +212,7 @@ def _flow_path(flow: FlowLine, source, target, number: int, offset: float = 0) -
         text = f'<text x="{mid}" y="{ly}" text-anchor="middle" font-size="10" fill="#495057" '
     return (
         f'<path d="{d}" fill="none" stroke="#495057" stroke-width="1.6" {_markers(flow)}><title>{label}</title></path>'
-        f'{text}paint-order="stroke" stroke="#ffffff" stroke-width="3">{escape(_short(flow.label))}</text>'
+        f"{_caption(flow, text)}"
     )
 
 
@@ -237,7 +252,11 @@ def ecosystem_diagram(ecosystem, provider_organisations, systems, flows) -> str:
         SystemBox(s.pk, s.organisation_id, s.name, f"{s.get_kind_display()} · {s.entity_name}")
         for s in systems
     ]
-    lines = [FlowLine(f.source_id, f.target_id, f.is_bidirectional, f.name) for f in flows]
+    hubs = {s.pk for s in systems if s.kind == SystemKindChoices.SIAM}
+    lines = [
+        FlowLine(f.source_id, f.target_id, f.is_bidirectional, f.name, f.target_id in hubs)
+        for f in flows
+    ]
     return render_diagram(
         parties, boxes, lines, title=f"Who is connected to whom in {ecosystem.name}"
     )

@@ -7,6 +7,7 @@ from core.querysets import VIEW
 from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
 from . import filtersets, forms, tables
+from .choices import SystemKindChoices
 from .diagram import ecosystem_diagram
 from .models import (
     ConnectedSystem,
@@ -155,6 +156,7 @@ class EcosystemView(ObjectView):
             "diagram": ecosystem_diagram(
                 instance, [p.organisation for p in providers], systems, flows
             ),
+            "has_hub": any(s.kind == SystemKindChoices.SIAM for s in systems),
         }
 
 

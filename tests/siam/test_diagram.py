@@ -64,3 +64,21 @@ def test_flows_to_unknown_systems_are_skipped():
         title="t",
     )
     assert "<title>x</title>" not in svg
+
+
+def test_ticket_feeds_into_the_hub_are_dashed_and_named_in_their_tooltip_only():
+    parties = [Party(1, "Infinity", "customer+integrator"), Party(2, "Mercuri", "provider")]
+    systems = [
+        SystemBox(10, 1, "SIAM hub", "SIAM hub · incident"),
+        SystemBox(11, 2, "Zendesk", "Zendesk · ticket"),
+    ]
+    flows = [
+        FlowLine(11, 10, False, "Zendesk → SIAM hub", feed=True),
+        FlowLine(10, 11, False, "Breach notifications"),
+    ]
+    svg = parse(render_diagram(parties, systems, flows, "Diagram"))
+    feed, plain = [p for p in svg.iter(f"{SVG}path") if p.find(f"{SVG}title") is not None]
+    assert feed.get("stroke-dasharray") and plain.get("stroke-dasharray") is None
+    assert feed.find(f"{SVG}title").text == "Zendesk → SIAM hub"
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert "Breach notifications" in texts and "Zendesk → SIAM hub" not in texts
