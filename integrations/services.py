@@ -105,6 +105,22 @@ class Pending:
 
 
 @dataclass
+class TicketPlan:
+    """What the fold of one ticket asks to store."""
+
+    link: TicketLink
+    state: TicketState
+    opened_at: datetime
+    timeline: list[IncidentEvent]  # ordered, typed and projected rows together
+    created: list[IncidentEvent]  # rows to insert
+    source_links: list[tuple[SourceEvent, IncidentEvent]]
+
+    @property
+    def holder_ids(self) -> set[int]:
+        return {e.holder_id for e in self.timeline if e.holder_id}
+
+
+@dataclass
 class Outcome:
     applied: int = 0
     duplicates: set = field(default_factory=set)  # (ticket, event key) already kept
@@ -262,7 +278,7 @@ class Ingestor:
         for event in IncidentEvent.objects.filter(incident_id__in=incidents):
             events_by_incident[event.incident_id].append(event)
 
-        plans = []  # (link, state, opened_at, timeline, new events, source -> event)
+        plans: list[TicketPlan] = []
         to_update, refigured = [], set()
         for link in links:
             rows = sources[link.pk]
@@ -312,37 +328,37 @@ class Ingestor:
             if latest is not None and link.source_figures != latest.extra:
                 link.source_figures = latest.extra
                 refigured.add(link.key)
-            plans.append((link, state, opened_at, timeline, created, source_links))
+            plans.append(TicketPlan(link, state, opened_at, timeline, created, source_links))
 
         # New incidents in one go, with their history.
         system = get_system_user()
-        new_plans = [plan for plan in plans if plan[0].incident_id is None]
-        references = self._references([plan[0].key for plan in new_plans])
+        new_plans = [plan for plan in plans if plan.link.incident_id is None]
+        references = self._references([plan.link.key for plan in new_plans])
         fresh = []
-        for link, state, opened_at, timeline, _, _ in new_plans:
+        for plan in new_plans:
             incident = Incident(
                 ecosystem=self.ecosystem,
-                reference=references[link.key],
+                reference=references[plan.link.key],
                 service_id=self.feed.service_id,
             )
             if field_name := EXTERNAL_KEY_FIELD.get(self.feed.system.kind):
-                setattr(incident, field_name, link.key[:50])
-            self._set_fields(incident, state, opened_at, timeline)
+                setattr(incident, field_name, plan.link.key[:50])
+            self._set_fields(incident, plan)
             fresh.append(incident)
         if fresh:
             fresh = bulk_create_with_history(fresh, Incident, default_user=system)
-            for (link, *_), incident in zip(new_plans, fresh, strict=True):
-                link.incident = incident
+            for plan, incident in zip(new_plans, fresh, strict=True):
+                plan.link.incident = incident
                 incidents[incident.pk] = incident
         outcome.incidents_created += len(fresh)
 
-        changed, new_keys = [], {plan[0].key for plan in new_plans}
-        for link, state, opened_at, timeline, _, _ in plans:
-            if link.key in new_keys:
+        changed, new_keys = [], {plan.link.key for plan in new_plans}
+        for plan in plans:
+            if plan.link.key in new_keys:
                 continue
-            incident = incidents[link.incident_id]
+            incident = incidents[plan.link.incident_id]
             before = self._snapshot(incident)
-            self._set_fields(incident, state, opened_at, timeline)
+            self._set_fields(incident, plan)
             if self._snapshot(incident) != before:
                 changed.append(incident)
         if changed:
@@ -352,18 +368,17 @@ class Ingestor:
         outcome.incidents_updated += len(plans) - len(fresh)
 
         # Timeline rows: the missing ones created, the moved ones restated.
-        new_events, holders = [], set()
-        for link, _, _, timeline, created, _ in plans:
-            for event in created:
-                event.incident_id = link.incident_id
-            new_events.extend(created)
-            holders.update((link.incident_id, e.holder_id) for e in timeline if e.holder_id)
+        new_events = []
+        for plan in plans:
+            for event in plan.created:
+                event.incident_id = plan.link.incident_id
+            new_events.extend(plan.created)
         IncidentEvent.objects.bulk_create(new_events, batch_size=1000)
         # Restating a projected row is the one update a timeline row gets (module docstring).
         IncidentEvent.objects.bulk_update(to_update, EVENT_FIELDS, batch_size=1000)
         relinked = []
-        for *_, source_links in plans:
-            for row, event in source_links:
+        for plan in plans:
+            for row, event in plan.source_links:
                 if row.timeline_event_id != event.pk:
                     row.timeline_event_id = event.pk
                     if row.pk:
@@ -376,18 +391,15 @@ class Ingestor:
         )
         through = Incident.holders.through
         through.objects.bulk_create(
-            [through(incident_id=i, organisation_id=o) for i, o in holders],
+            [
+                through(incident_id=plan.link.incident_id, organisation_id=holder)
+                for plan in plans
+                for holder in plan.holder_ids
+            ],
             ignore_conflicts=True,
         )
         sla_services.store_clocks(
-            [
-                (
-                    incidents[link.incident_id],
-                    timeline,
-                    {e.holder_id for e in timeline if e.holder_id},
-                )
-                for link, _, _, timeline, _, _ in plans
-            ]
+            [(incidents[plan.link.incident_id], plan.timeline, plan.holder_ids) for plan in plans]
         )
 
     @staticmethod
@@ -430,9 +442,8 @@ class Ingestor:
         )
         return entries, state, opened_at
 
-    def _set_fields(
-        self, incident: Incident, state: TicketState, opened_at: datetime, timeline: list
-    ) -> None:
+    def _set_fields(self, incident: Incident, plan: TicketPlan) -> None:
+        state, opened_at = plan.state, plan.opened_at
         incident.title = (state.title or f"{self.tool} {incident.reference}")[:300]
         incident.classification = state.classification or ClassificationChoices.INCIDENT
         incident.impact = state.impact
@@ -446,7 +457,7 @@ class Ingestor:
             # A tool that gives neither priority nor impact and urgency: the matrix's
             # lowest, until an event says otherwise.
             incident.priority = priority or self.matrix.priorities[-1]
-        sla_services.derive_from_timeline(incident, timeline)
+        sla_services.derive_from_timeline(incident, plan.timeline)
 
     def _references(self, keys: list[str]) -> dict[str, str]:
         """The tool's key is the incident's reference, unless it is taken (by another

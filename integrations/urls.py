@@ -17,7 +17,7 @@ urlpatterns = [
     path("events/<int:pk>/replay/", views.InboundEventReplayView.as_view(), name="inboundevent_replay"),
     path("tickets/", views.TicketLinkListView.as_view(), name="ticketlink_list"),
     path("imports/", views.ImportRunListView.as_view(), name="importrun_list"),
-    path("imports/add/", views.ImportRunEditView.as_view(), name="importrun_add"),
+    path("imports/add/", views.ImportRunUploadView.as_view(), name="importrun_add"),
     path("imports/<int:pk>/", views.ImportRunView.as_view(), name="importrun"),
     path("imports/<int:pk>/delete/", views.ImportRunDeleteView.as_view(), name="importrun_delete"),
     *crud("subscriptions", views, "WebhookSubscription"),

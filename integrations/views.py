@@ -18,6 +18,7 @@ from django.views import View
 from core.db import subquery_count
 from core.querysets import CHANGE, VIEW
 from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from core.views.generic import ObjectMixin
 from slas.choices import MetricChoices
 from slas.models import IncidentSla
 
@@ -270,29 +271,32 @@ class ImportRunView(ObjectView):
         }
 
 
-class ImportRunEditView(ObjectEditView):
-    """Upload an export; a worker imports it (large files take a while)."""
+class ImportRunUploadView(ObjectMixin, View):
+    """Upload an export; a worker imports it (large files take a while). Only into a
+    feed the user may change: without one, the page is refused."""
 
     queryset = ImportRun.objects.all()
     template_name = "integrations/import_upload.html"
 
     def feeds(self):
-        return TicketFeed.objects.restrict(self.request.user, CHANGE).select_related("system")
+        feeds = TicketFeed.objects.restrict(self.request.user, CHANGE).select_related("system")
+        if not feeds.exists():
+            raise PermissionDenied("You may import into no feed.")
+        return feeds
 
-    def get(self, request, pk=None):
-        if pk is not None:
-            raise PermissionDenied("An import is not edited; run a new one.")
-        form = forms.ImportUploadForm(feeds=self.feeds(), initial=request.GET.dict())
-        return render(request, self.template_name, {**self.model_context(), "form": form})
+    def render_form(self, request, form, status=200):
+        context = {**self.model_context(), "form": form}
+        return render(request, self.template_name, context, status=status)
 
-    def post(self, request, pk=None):
-        if pk is not None:
-            raise PermissionDenied("An import is not edited; run a new one.")
+    def get(self, request):
+        return self.render_form(
+            request, forms.ImportUploadForm(feeds=self.feeds(), initial=request.GET.dict())
+        )
+
+    def post(self, request):
         form = forms.ImportUploadForm(request.POST, request.FILES, feeds=self.feeds())
         if not form.is_valid():
-            return render(
-                request, self.template_name, {**self.model_context(), "form": form}, status=422
-            )
+            return self.render_form(request, form, status=422)
         data = form.cleaned_data
         run = queue_upload(
             data["feed"],

@@ -241,6 +241,12 @@ def test_only_the_integrator_sees_feeds_and_only_its_editors_replay(feeds, clien
         assert (
             "Relay" not in c.get(reverse("integrations:webhooksubscription_list")).content.decode()
         )
+    assert (
+        client_for(feeds.world.provider1_editor)
+        .get(reverse("integrations:importrun_add"))
+        .status_code
+        == 403
+    )
     viewer = client_for(feeds.world.integrator_viewer)
     assert viewer.get(failed.get_absolute_url()).status_code == 200
     assert (
