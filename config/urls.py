@@ -59,3 +59,8 @@ urlpatterns = [
 
 admin.site.site_header = "SIAM governance — administration"
 admin.site.site_title = "SIAM governance"
+
+handler400 = "core.views.errors.bad_request"
+handler403 = "core.views.errors.permission_denied"
+handler404 = "core.views.errors.page_not_found"
+handler500 = "core.views.errors.server_error"

@@ -1,8 +1,41 @@
 """Table machinery shared by every list page (django-tables2)."""
 
+import html
+import re
+
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
+
+MAX_PER_PAGE = 500
+_SPACES = re.compile(r"\s+")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_value(value):
+    """A cell as a spreadsheet should get it: plain text, no markup, never a formula.
+
+    Columns render badges, links and icons for the page; exports reuse those renderers,
+    so the markup is taken off here, once, rather than in a ``value_*`` per column.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value
+    if "<" in text or "&" in text:
+        text = html.unescape(strip_tags(text))
+    text = _SPACES.sub(" ", text).strip()
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        text = "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ActionsColumn(tables.Column):
@@ -42,6 +75,19 @@ class BaseTable(tables.Table):
     def __init__(self, *args, changeable_pks=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.changeable_pks = changeable_pks
+
+    def paginate(self, paginator_class=None, per_page=None, page=1, *args, **kwargs):
+        # ?per_page=-1 or ?page=0 come from hand-edited addresses: clamp, never fail.
+        if per_page is not None:
+            per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
+        page = max(int(page), 1) if str(page).lstrip("-").isdigit() else 1
+        if paginator_class is not None:
+            kwargs["paginator_class"] = paginator_class
+        return super().paginate(*args, per_page=per_page, page=page, **kwargs)
+
+    def as_values(self, exclude_columns=None):
+        for row in super().as_values(exclude_columns):
+            yield [export_value(cell) for cell in row]
 
 
 class ChoiceBadgeColumn(tables.Column):

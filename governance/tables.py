@@ -114,6 +114,8 @@ class ActionTable(BaseTable):
         }
 
     def render_due_date(self, value, record):
+        if not value:
+            return "— no date —"
         if record.is_overdue:
             return format_html(
                 '<span class="text-danger fw-bold">{} · overdue</span>', value.strftime("%-d %b %Y")

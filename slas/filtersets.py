@@ -92,7 +92,10 @@ class IncidentFilterSet(BaseFilterSet):
     )
     breached = django_filters.BooleanFilter(method="filter_breached", label="Breached (any clock)")
     due_within_hours = django_filters.NumberFilter(
-        method="filter_due_within", label="Due within (hours)", min_value=0
+        method="filter_due_within",
+        label="Due within (hours)",
+        min_value=0,
+        max_value=24 * 366 * 10,
     )
 
     class Meta(BaseFilterSet.Meta):

@@ -265,7 +265,7 @@ class ServiceLevelTarget(PrimaryModel):
                 condition=Q(warning_1_percent__lt=models.F("warning_2_percent"))
                 & Q(warning_2_percent__lt=100),
                 name="slas_target_warnings_ordered",
-                violation_error_message="Warnings must be ordered and below 100 %.",
+                violation_error_message="Warnings must be ordered and below 100 %%.",
             ),
         ]
 

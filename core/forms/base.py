@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from core.querysets import VIEW
 
@@ -16,11 +17,29 @@ def _css_class_for(widget: forms.Widget) -> str:
     return "form-control"
 
 
+#: A number typed into any form or filter stays within what the database and Python's
+#: dates can hold; a longer one is a field error, not an overflow deep in a query.
+NUMBER_LIMIT = 2**31 - 1
+
+
+def _bound_numbers(field: forms.Field) -> None:
+    if not isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField):
+        return
+    if field.max_value is None:
+        field.max_value = NUMBER_LIMIT
+        field.validators.append(MaxValueValidator(NUMBER_LIMIT))
+        field.widget.attrs.setdefault("max", NUMBER_LIMIT)
+    if field.min_value is None:
+        field.min_value = -NUMBER_LIMIT
+        field.validators.append(MinValueValidator(-NUMBER_LIMIT))
+
+
 class StyledFormMixin:
     """Give every widget the framework's classes, and mark invalid fields for screen readers."""
 
     def _style_widgets(self):
         for name, field in self.fields.items():
+            _bound_numbers(field)
             widget = field.widget
             css = _css_class_for(widget)
             classes = widget.attrs.get("class", "")
@@ -34,7 +53,10 @@ class StyledFormMixin:
             # Read _errors, not errors: looking at .errors would validate the form
             # before subclasses have finished configuring their fields.
             if self._errors and name in self._errors:
-                widget.attrs["class"] += " is-invalid"
+                # Checkbox lists and radios carry no framework class of their own.
+                classes = widget.attrs.get("class", "")
+                if "is-invalid" not in classes:
+                    widget.attrs["class"] = f"{classes} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
 
     def full_clean(self):
