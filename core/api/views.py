@@ -22,6 +22,9 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     see are 404; objects they may see but not change are 404 for writes as well
     (like NetBox, the API does not reveal which objects exist but are read-only)."""
 
+    # Ids are numbers: /api/x/abc/ is a 404 from the router, not a ValueError in a query.
+    lookup_value_regex = "[0-9]+"
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset.none()

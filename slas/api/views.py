@@ -115,6 +115,7 @@ class IncidentSlaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     """Derived SLA state per incident and target (read only: recomputed from timelines)."""
 
     queryset = IncidentSla.objects.select_related("incident")
+    lookup_value_regex = "[0-9]+"
     serializer_class = serializers.IncidentSlaSerializer
     filterset_class = filtersets.IncidentSlaFilterSet
     ordering_fields = ("due_at", "breach_at")
