@@ -289,6 +289,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Which accounts a user may pick in forms and the API (core.querysets.restrict_choices).
+SIAM_USER_CHOICES = "siam.access.partner_users"
+
 # The system account that background jobs act as, so their changes are audited too.
 SIAM_SYSTEM_USERNAME = "system"
 FORMS_URLFIELD_ASSUME_HTTPS = True

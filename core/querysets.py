@@ -30,3 +30,23 @@ class RestrictedQuerySet(models.QuerySet):
         if condition is None:
             return self.none()
         return self.filter(condition)
+
+
+def restrict_choices(queryset, user):
+    """What a user may pick in a relation field (form drop-down or API id).
+
+    Models with an access rule are restricted by it; user accounts (which have none of
+    their own) by the provider named in ``SIAM_USER_CHOICES``, so no form or serializer
+    lists or accepts another company's people. Any other model is returned unchanged;
+    ``tests/trust/test_access_matrix.py`` fails if a writable relation to such a model
+    appears, so a new one cannot slip through unrestricted.
+    """
+    if hasattr(queryset, "restrict"):
+        return queryset.restrict(user, VIEW)
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.utils.module_loading import import_string
+
+    if queryset.model is get_user_model():
+        return import_string(settings.SIAM_USER_CHOICES)(user, queryset)
+    return queryset

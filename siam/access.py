@@ -125,3 +125,18 @@ def forget_access_context(user) -> None:
     """Drop the cached context, e.g. after the user's memberships changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def partner_users(user, queryset):
+    """Accounts that belong to an organisation taking part in an ecosystem the user sees.
+
+    Used for every drop-down and API field that names a user (board members, owners,
+    approvers): another integrator's staff are neither listed nor accepted.
+    """
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    context = get_access_context(user)
+    organisations = context.organisation_ids | context.partner_organisation_ids()
+    return queryset.filter(memberships__organisation_id__in=organisations).distinct()

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from core.querysets import VIEW
+from core.querysets import CHANGE, restrict_choices
 
 
 def _css_class_for(widget: forms.Widget) -> str:
@@ -72,15 +72,26 @@ class RestrictedModelForm(StyledFormMixin, forms.ModelForm):
     transaction, so a form can never create something its author could not.
     """
 
+    #: Fields fixed once the record exists: moving a record to another ecosystem would
+    #: leave its relations pointing across ecosystems.
+    immutable_fields = ("ecosystem",)
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
-            if queryset is None or not hasattr(queryset, "restrict"):
+            if queryset is None:
                 continue
-            action = "change" if name == "ecosystem" else VIEW
-            field.queryset = queryset.restrict(user, action)
+            if name == "ecosystem" and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, CHANGE)
+            else:
+                field.queryset = restrict_choices(queryset, user)
+        if self.instance is not None and self.instance.pk:
+            for name in self.immutable_fields:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "Fixed once the record exists."
         self._style_widgets()
 
 

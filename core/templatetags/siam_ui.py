@@ -17,13 +17,24 @@ def _link(obj):
     return format_html('<a href="{}">{}</a>', url, obj) if url else format_html("{}", obj)
 
 
-@register.simple_tag
-def object_fields(obj, exclude=""):
+def _visible(related_model, user, pks) -> set:
+    """Which of ``pks`` the user may see; one query per relation field, not per row."""
+    if not pks or not hasattr(related_model.objects, "restrict") or user is None:
+        return set(pks)
+    return set(related_model.objects.restrict(user).filter(pk__in=pks).values_list("pk", flat=True))
+
+
+@register.simple_tag(takes_context=True)
+def object_fields(context, obj, exclude=""):
     """(label, value) pairs for a detail page, in model order.
 
     Related objects must already be loaded by the view (select_related /
-    prefetch_related); this tag only reads them.
+    prefetch_related); this tag only reads them. A related record the user may not see
+    (an organisation outside their ecosystems that registered this one) is left out:
+    a page never names what the access rule hides.
     """
+    request = context.get("request")
+    user = getattr(request, "user", None)
     skipped = _HIDDEN | _SECRET | {name.strip() for name in exclude.split(",") if name.strip()}
     rows = []
     for field in obj._meta.get_fields():
@@ -32,6 +43,8 @@ def object_fields(obj, exclude=""):
         label = field.verbose_name[:1].upper() + field.verbose_name[1:]
         if field.many_to_many:
             related = list(getattr(obj, field.name).all())
+            shown = _visible(field.related_model, user, [item.pk for item in related])
+            related = [item for item in related if item.pk in shown]
             value = (
                 format_html_join(", ", "{}", ((_link(item),) for item in related))
                 if related
@@ -39,6 +52,8 @@ def object_fields(obj, exclude=""):
             )
         elif field.is_relation:
             related = getattr(obj, field.name)
+            if related is not None and not _visible(field.related_model, user, [related.pk]):
+                related = None
             value = _link(related) if related is not None else None
         elif field.choices:
             value = getattr(obj, f"get_{field.name}_display")()

@@ -33,6 +33,22 @@ class OrganisationSerializer(ValidatedModelSerializer):
         )
         read_only_fields = ("registered_by",)
 
+    def to_representation(self, instance):
+        # The registering organisation may lie outside the reader's ecosystems: then it
+        # is not named (the page leaves it out too). The context is cached: no query.
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and not user.is_superuser and instance.registered_by_id:
+            from ..access import get_access_context
+
+            context = get_access_context(user)
+            if instance.registered_by_id not in (
+                context.organisation_ids | context.partner_organisation_ids()
+            ):
+                data["registered_by"] = None
+        return data
+
     def create(self, validated_data):
         request = self.context.get("request")
         user = getattr(request, "user", None)
