@@ -170,6 +170,9 @@ if CELERY_BROKER_URL == "filesystem://":
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker died (kill -9, out of memory) is delivered again rather than lost;
+# every task is written to be safe to run twice.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -178,7 +181,9 @@ CELERY_BEAT_SCHEDULE = {
     "sla-thresholds": {"task": "slas.tasks.scan_sla_thresholds", "schedule": 60.0},
     # Early on the 1st: last month's computed KPIs, then every ecosystem's steering report.
     # Inbound events a worker never picked up (it was down) are queued again: nothing is lost.
-    "inbound-events-sweep": {"task": "integrations.tasks.requeue_received", "schedule": 300.0},
+    # Every minute, so events stored while the broker was down are applied within a
+    # minute or two of its return.
+    "inbound-events-sweep": {"task": "integrations.tasks.requeue_received", "schedule": 60.0},
     "monthly-kpis": {
         "task": "governance.tasks.compute_monthly_kpis",
         "schedule": crontab(minute=0, hour=5, day_of_month=1),

@@ -30,6 +30,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from core.tasks import enqueue_on_commit
+
 from .choices import ImportFormatChoices, ImportStateChoices
 from .mapping import MappingError
 from .models import ImportRun, SourceEvent, TicketFeed
@@ -359,7 +361,7 @@ def queue_upload(feed, upload, *, fmt: str, unknown_groups: str, user) -> Import
             unknown_groups=unknown_groups,
             created_by=user,
         )
-        transaction.on_commit(lambda: run_import.delay(run.pk))
+        enqueue_on_commit(run_import, run.pk)
     return run
 
 

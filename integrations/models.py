@@ -100,6 +100,14 @@ class TicketFeed(EcosystemScopedModel):
     )
     active = models.BooleanField(default=True)
     description = models.TextField(blank=True)
+    # Requests that failed authentication are counted here; only a few are kept as
+    # samples (see integrations.services.REJECTED_SAMPLES), so a flood costs no storage.
+    rejected_count = models.PositiveBigIntegerField(
+        default=0, editable=False, verbose_name="rejected requests"
+    )
+    last_rejected_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name="last rejected request"
+    )
 
     history = HistoricalRecords(excluded_fields=["secret_encrypted", "token_hash"])
 
@@ -266,6 +274,16 @@ class InboundEvent(UrlNameMixin, models.Model):
             models.Index(fields=("feed", "state"), name="integrations_inbound_state"),
             models.Index(
                 fields=("feed", "ticket_key", "event_key"), name="integrations_inbound_key"
+            ),
+        ]
+        constraints = [
+            # One live original per delivery: two concurrent deliveries of the same event
+            # cannot both be accepted (the loser is recorded as a duplicate).
+            models.UniqueConstraint(
+                fields=("feed", "ticket_key", "event_key"),
+                condition=models.Q(duplicate_of__isnull=True, state__in=("received", "applied"))
+                & ~models.Q(event_key=""),
+                name="integrations_inbound_one_original",
             ),
         ]
 

@@ -18,15 +18,16 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.system import get_system_user
+from core.tasks import enqueue_on_commit
 from requirements_app.models import FieldMapping, ValueMapping
 from siam.choices import SystemKindChoices
 from siam.models import Organisation
@@ -557,23 +558,29 @@ def parse_body(feed: TicketFeed, body: bytes) -> TicketEvent:
 REJECTED_BODY_BYTES = 4096
 
 
+#: Rejected requests kept per feed as samples; the rest are only counted on the feed.
+REJECTED_SAMPLES = 20
+#: Once the samples are full, a new one replaces the oldest at most this often.
+REJECTED_SAMPLE_EVERY = timedelta(minutes=10)
+
+
 def receive(feed: TicketFeed, body: bytes, headers, remote_addr=None) -> tuple[InboundEvent, int]:
-    """Store the request as received, then judge it; return it and the HTTP status."""
+    """Judge a request, store it, and return it with the HTTP status.
+
+    Authenticated requests are always stored before anything else can fail. Rejected
+    ones (anyone who learnt the address can send them) are counted on the feed and
+    kept only as a bounded sample, so a flood costs a counter update, not a row each.
+    """
+    signature = feed.verify(body, headers)
+    if signature != SignatureResultChoices.VALID:
+        return _reject(feed, body, headers, remote_addr, signature), 401
     inbound = InboundEvent.objects.create(
         feed=feed,
         body=body,
         headers=kept_headers(headers),
         remote_addr=remote_addr,
-        signature=feed.verify(body, headers),
+        signature=signature,
     )
-    if inbound.signature != SignatureResultChoices.VALID:
-        inbound.state = InboundStateChoices.REJECTED
-        inbound.error = f"Signature {inbound.get_signature_display().lower()}: the request is not authenticated."
-        if len(body) > REJECTED_BODY_BYTES:
-            inbound.body = body[:REJECTED_BODY_BYTES]
-            inbound.error += f" Only the first {REJECTED_BODY_BYTES} of {len(body)} bytes are kept."
-        inbound.save()
-        return inbound, 401
     try:
         event = parse_body(feed, body)
     except ParseError as exc:
@@ -584,30 +591,66 @@ def receive(feed: TicketFeed, body: bytes, headers, remote_addr=None) -> tuple[I
     inbound.ticket_key = event.ticket[:100]
     inbound.event_key = event.event_id[:200]
     inbound.event_at = event.at
-    with transaction.atomic():
-        original = (
-            InboundEvent.objects.filter(
-                feed=feed,
-                ticket_key=inbound.ticket_key,
-                event_key=inbound.event_key,
-                duplicate_of__isnull=True,
-                state__in=[InboundStateChoices.RECEIVED, InboundStateChoices.APPLIED],
-            )
-            .order_by("pk")
-            .first()
-        )
-        if original is not None:
-            inbound.state = InboundStateChoices.DUPLICATE
-            inbound.duplicate_of = original
-            inbound.ticket_id = original.ticket_id
-            inbound.processed_at = timezone.now()
+    try:
+        # The partial unique constraint decides between two concurrent deliveries.
+        with transaction.atomic():
             inbound.save()
-            return inbound, 200
-        inbound.save()
-        from .tasks import process_inbound_event
+    except IntegrityError:
+        return _mark_duplicate(inbound), 200
+    from .tasks import process_inbound_event
 
-        transaction.on_commit(lambda: process_inbound_event.delay(inbound.pk))
+    enqueue_on_commit(process_inbound_event, inbound.pk)
     return inbound, 202
+
+
+def _mark_duplicate(inbound: InboundEvent) -> InboundEvent:
+    original = (
+        InboundEvent.objects.filter(
+            feed=inbound.feed_id,
+            ticket_key=inbound.ticket_key,
+            event_key=inbound.event_key,
+            duplicate_of__isnull=True,
+            state__in=[InboundStateChoices.RECEIVED, InboundStateChoices.APPLIED],
+        )
+        .order_by("pk")
+        .first()
+    )
+    inbound.state = InboundStateChoices.DUPLICATE
+    inbound.duplicate_of = original
+    inbound.ticket_id = original.ticket_id if original else None
+    inbound.processed_at = timezone.now()
+    inbound.save()
+    return inbound
+
+
+def _reject(feed, body, headers, remote_addr, signature) -> InboundEvent:
+    now = timezone.now()
+    TicketFeed.objects.filter(pk=feed.pk).update(
+        rejected_count=F("rejected_count") + 1, last_rejected_at=now
+    )
+    inbound = InboundEvent(
+        feed=feed,
+        body=body[:REJECTED_BODY_BYTES],
+        headers=kept_headers(headers),
+        remote_addr=remote_addr,
+        signature=signature,
+        state=InboundStateChoices.REJECTED,
+    )
+    inbound.error = (
+        f"Signature {inbound.get_signature_display().lower()}: the request is not authenticated."
+    )
+    if len(body) > REJECTED_BODY_BYTES:
+        inbound.error += f" Only the first {REJECTED_BODY_BYTES} of {len(body)} bytes are kept."
+    samples = InboundEvent.objects.filter(feed=feed, state=InboundStateChoices.REJECTED)
+    kept = list(
+        samples.order_by("-received_at").values_list("pk", "received_at")[:REJECTED_SAMPLES]
+    )
+    if len(kept) >= REJECTED_SAMPLES:
+        if now - kept[0][1] < REJECTED_SAMPLE_EVERY:
+            return inbound  # counted, not stored
+        samples.exclude(pk__in=[pk for pk, _ in kept[: REJECTED_SAMPLES - 1]]).delete()
+    inbound.save()
+    return inbound
 
 
 def process(inbound_id: int) -> str | None:
@@ -665,12 +708,22 @@ def process(inbound_id: int) -> str | None:
 
 
 def replay(inbound: InboundEvent) -> bool:
-    """Queue a failed event again (after its mapping was fixed)."""
-    updated = InboundEvent.objects.filter(
-        pk=inbound.pk, state=InboundStateChoices.FAILED, signature=SignatureResultChoices.VALID
-    ).update(state=InboundStateChoices.RECEIVED, error="")
+    """Queue a failed event again (after its mapping was fixed).
+
+    If the tool meanwhile delivered the same event again and that copy is live, the
+    unique constraint refuses a second original: this one stays failed (nothing lost,
+    the copy carries the event)."""
+    try:
+        with transaction.atomic():
+            updated = InboundEvent.objects.filter(
+                pk=inbound.pk,
+                state=InboundStateChoices.FAILED,
+                signature=SignatureResultChoices.VALID,
+            ).update(state=InboundStateChoices.RECEIVED, error="")
+    except IntegrityError:
+        return False
     if updated:
         from .tasks import process_inbound_event
 
-        transaction.on_commit(lambda: process_inbound_event.delay(inbound.pk))
+        enqueue_on_commit(process_inbound_event, inbound.pk)
     return bool(updated)

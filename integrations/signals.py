@@ -1,8 +1,8 @@
 """Outbound webhooks listen to the SLA engine's handled alerts."""
 
-from django.db import transaction
 from django.dispatch import receiver
 
+from core.tasks import enqueue_on_commit
 from slas.notifications import alert_dispatched
 
 
@@ -12,4 +12,4 @@ def post_alert_to_subscribers(sender, alert, **kwargs):
     from .tasks import deliver_webhook
 
     for delivery in queue_for_alert(alert):
-        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
+        enqueue_on_commit(deliver_webhook, delivery.pk)

@@ -27,7 +27,7 @@ def process_inbound_event(inbound_id):
 
 
 @shared_task(ignore_result=True)
-def requeue_received(older_than_seconds=120, limit=500):
+def requeue_received(older_than_seconds=60, limit=500):
     """Events received but never processed (the worker was down): queue them again."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(

@@ -9,7 +9,6 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views import View
 
 from core.db import subquery_count
 from core.querysets import CHANGE, VIEW
+from core.tasks import enqueue_on_commit
 from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 from core.views.generic import ObjectMixin
 from slas.choices import MetricChoices
@@ -370,7 +370,7 @@ class WebhookPingView(View):
             event="ping",
             payload={"event": "ping", "ecosystem": subscription.ecosystem.slug},
         )
-        transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
+        enqueue_on_commit(deliver_webhook, delivery.pk)
         messages.success(request, "Test notification queued; its outcome is in the log below.")
         return redirect(subscription.get_absolute_url())
 

@@ -36,7 +36,11 @@ def receive(request, endpoint):
     inbound, status = services.receive(
         feed, body, request.headers, remote_addr=request.META.get("REMOTE_ADDR")
     )
-    data = {"status": MESSAGES[status], "event": inbound.pk}
-    if inbound.error and status >= 400:
+    data = {"status": MESSAGES[status]}
+    if status < 400:
+        # The sender is authenticated: the id lets its admin find the event in our log.
+        data["event"] = inbound.pk
+    elif status == 400:
         data["error"] = inbound.error
+    # A rejected sender learns nothing beyond the status: no id, no detail.
     return JsonResponse(data, status=status)

@@ -1,9 +1,10 @@
 """Repair: when a target, a calendar or its holidays change, the open incidents they
 govern are recomputed in the background (closed ones keep their outcome)."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from core.tasks import enqueue_on_commit
 
 from .models import BusinessCalendar, CustomHoliday, ServiceLevelTarget, WorkingPeriod
 
@@ -11,7 +12,7 @@ from .models import BusinessCalendar, CustomHoliday, ServiceLevelTarget, Working
 def _schedule(ecosystem_id):
     from .tasks import repair_sla
 
-    transaction.on_commit(lambda: repair_sla.delay([ecosystem_id]))
+    enqueue_on_commit(repair_sla, [ecosystem_id])
 
 
 @receiver([post_save, post_delete], sender=ServiceLevelTarget)

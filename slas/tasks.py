@@ -1,7 +1,8 @@
 """Scheduled and background SLA work. Every task is idempotent."""
 
 from celery import shared_task
-from django.db import transaction
+
+from core.tasks import enqueue_on_commit
 
 from . import notifications, services
 
@@ -11,7 +12,7 @@ def scan_sla_thresholds():
     """Every minute: record the warnings and breaches whose instant has passed."""
     alert_ids = services.record_crossings()
     if alert_ids:
-        transaction.on_commit(lambda: dispatch_sla_alerts.delay(alert_ids))
+        enqueue_on_commit(dispatch_sla_alerts, alert_ids)
     return len(alert_ids)
 
 
