@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 )
 
 from core import views as core_views
-from core.forms import LoginForm
+from core.forms import LoginForm, PasswordChangeForm
 
 api_patterns = [
     path("", core_views.APIRootView.as_view(), name="api-root"),
@@ -47,6 +47,16 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("siam/", include("siam.urls")),
     path("slas/", include("slas.urls")),
     path("raci/", include("raci.urls")),

@@ -8,9 +8,23 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from rest_framework.throttling import SimpleRateThrottle
 
 from . import services
 from .models import TicketFeed
+
+
+class WebhookThrottle(SimpleRateThrottle):
+    """Requests per minute per feed address and sender (``WEBHOOK_THROTTLE``)."""
+
+    scope = "webhook"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": f"{view}:{self.get_ident(request)}",
+        }
+
 
 MESSAGES = {
     202: "accepted",
@@ -24,6 +38,11 @@ MESSAGES = {
 @login_not_required
 @require_POST
 def receive(request, endpoint):
+    throttle = WebhookThrottle()
+    if not throttle.allow_request(request, str(endpoint)):
+        response = JsonResponse({"status": "too many requests"}, status=429)
+        response["Retry-After"] = str(int(throttle.wait() or 1))
+        return response
     feed = get_object_or_404(
         TicketFeed.objects.select_related("system", "ecosystem", "flow"), endpoint=endpoint
     )

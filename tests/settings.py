@@ -43,3 +43,7 @@ if CELERY_BROKER_URL == "filesystem://":  # noqa: F405
 import tempfile  # noqa: E402
 
 SIAM_REPORTS_DIR = Path(tempfile.mkdtemp(prefix="siam-test-reports-"))  # noqa: F405
+
+# Sign-in lockout reads the request; tests that sign in without one (client.login)
+# would be refused. tests/trust/test_sign_in.py switches it on.
+AXES_ENABLED = False

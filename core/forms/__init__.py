@@ -1,3 +1,3 @@
-from .base import LineListField, LoginForm, RestrictedModelForm
+from .base import LineListField, LoginForm, PasswordChangeForm, RestrictedModelForm
 
-__all__ = ("LineListField", "LoginForm", "RestrictedModelForm")
+__all__ = ("LineListField", "LoginForm", "PasswordChangeForm", "RestrictedModelForm")
