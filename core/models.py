@@ -67,3 +67,25 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class CodeCounter(models.Model):
+    """The last number handed out per kind of code and owner (INC-000042, REQ-007 …).
+
+    One row per (scope, owner), locked while a number is taken, so two people opening
+    incidents in one ecosystem at once never get the same reference; numbers are not
+    computed from the highest existing code on every insert.
+    """
+
+    scope = models.CharField(max_length=100)
+    owner_id = models.BigIntegerField()
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "code counter"
+        constraints = [
+            models.UniqueConstraint(fields=("scope", "owner_id"), name="core_codecounter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.scope} #{self.owner_id}: {self.last}"

@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.codes import allocate_number
 from core.querysets import RestrictedQuerySet
-from siam.models import Ecosystem, EcosystemScopedModel, IntegrationFlow, Organisation, Person
+from siam.models import EcosystemScopedModel, IntegrationFlow, Organisation, Person
 
 from .choices import (
     MappingDirectionChoices,
@@ -43,17 +44,22 @@ class CodedModel(EcosystemScopedModel):
         if self.code:
             return super().save(*args, **kwargs)
         # Two people adding requirements to one ecosystem at once must not get the same
-        # number: the ecosystem's row is the lock that serialises them.
+        # number: the shared allocator's counter row serialises them.
         with transaction.atomic():
-            Ecosystem.objects.select_for_update().filter(pk=self.ecosystem_id).exists()
-            codes = (
-                type(self)
-                ._base_manager.filter(ecosystem_id=self.ecosystem_id)
-                .values_list("code", flat=True)
+            number = allocate_number(
+                self._meta.label_lower, self.ecosystem_id, self._highest_code_number
             )
-            numbers = [int(m.group(1)) for c in codes if (m := re.search(r"(\d+)$", c))]
-            self.code = f"{self.code_prefix}-{max(numbers, default=0) + 1:03d}"
+            self.code = f"{self.code_prefix}-{number:03d}"
             super().save(*args, **kwargs)
+
+    def _highest_code_number(self) -> int:
+        codes = (
+            type(self)
+            ._base_manager.filter(ecosystem_id=self.ecosystem_id)
+            .values_list("code", flat=True)
+        )
+        numbers = [int(m.group(1)) for c in codes if (m := re.search(r"(\d+)$", c))]
+        return max(numbers, default=0)
 
 
 class PainPoint(EcosystemScopedModel):

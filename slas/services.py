@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from core.codes import allocate_number
 from siam.choices import ContractKindChoices, ContractStatusChoices
 
 from .calendar import WorkingCalendar
@@ -198,15 +199,26 @@ def recompute_incidents(incidents: Iterable[Incident], at: datetime | None = Non
     Recorded warnings and breaches are history: a later change of target, calendar
     or timeline never undoes them. Returns the number of clocks stored.
     """
-    incident_ids = [i.pk for i in incidents]
+    incident_ids = sorted(i.pk for i in incidents)
     if not incident_ids:
         return 0
-    loaded = Incident.objects.filter(pk__in=incident_ids).prefetch_related(
-        Prefetch("events", IncidentEvent.objects.order_by("at", "sequence", "id")), "holders"
-    )
-    return store_clocks(
-        [(i, list(i.events.all()), {h.pk for h in i.holders.all()}) for i in loaded], at
-    )
+    with transaction.atomic():
+        # The same lock every timeline write takes: a live event waits until this
+        # recompute has stored its result, then recomputes on top of it; without it a
+        # recompute could store clocks of a timeline that changed meanwhile. Taken in
+        # id order, so two recomputes never deadlock.
+        list(
+            Incident.objects.select_for_update()
+            .filter(pk__in=incident_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        loaded = Incident.objects.filter(pk__in=incident_ids).prefetch_related(
+            Prefetch("events", IncidentEvent.objects.order_by("at", "sequence", "id")), "holders"
+        )
+        return store_clocks(
+            [(i, list(i.events.all()), {h.pk for h in i.holders.all()}) for i in loaded], at
+        )
 
 
 def store_clocks(
@@ -285,7 +297,7 @@ def _apply(
 # --- Incident operations --------------------------------------------------------------------
 
 
-def next_reference(ecosystem_id: int) -> str:
+def _highest_reference_number(ecosystem_id: int) -> int:
     numbers = [
         int(ref[4:])
         for ref in Incident.objects.filter(
@@ -293,7 +305,19 @@ def next_reference(ecosystem_id: int) -> str:
         ).values_list("reference", flat=True)
         if ref[4:].isdigit()
     ]
-    return f"INC-{(max(numbers, default=0) + 1):06d}"
+    return max(numbers, default=0)
+
+
+def next_reference(ecosystem_id: int) -> str:
+    """A provisional reference for validation only; ``open_incident`` allocates the real one."""
+    return f"INC-{_highest_reference_number(ecosystem_id) + 1:06d}"
+
+
+def allocate_reference(ecosystem_id: int) -> str:
+    number = allocate_number(
+        "slas.incident", ecosystem_id, lambda: _highest_reference_number(ecosystem_id)
+    )
+    return f"INC-{number:06d}"
 
 
 def compute_priority(incident: Incident) -> str:
@@ -319,7 +343,7 @@ def open_incident(incident: Incident, *, author=None, at: datetime | None = None
     at = at or incident.opened_at or now()
     incident.opened_at = at
     if not incident.reference:
-        incident.reference = next_reference(incident.ecosystem_id)
+        incident.reference = allocate_reference(incident.ecosystem_id)
     if not incident.priority_overridden:
         incident.priority = compute_priority(incident)
     if incident.holder_id is None:

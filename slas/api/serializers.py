@@ -184,6 +184,9 @@ class IncidentSerializer(ValidatedModelSerializer):
             if not (self.instance and self.instance.priority_overridden):
                 attrs["priority"] = priority
         if self.instance is None:
+            # Validation needs a value; an incident without a reference of its own gets
+            # one from the locked allocator when it is opened (see create).
+            self._reference_given = bool(attrs.get("reference"))
             attrs.setdefault(
                 "reference", services.next_reference(ecosystem.pk) if ecosystem else ""
             )
@@ -191,6 +194,8 @@ class IncidentSerializer(ValidatedModelSerializer):
         return super().validate(attrs)
 
     def create(self, validated_data):
+        if not getattr(self, "_reference_given", True):
+            validated_data["reference"] = ""
         incident = Incident(**validated_data)
         request = self.context.get("request")
         return services.open_incident(
