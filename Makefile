@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint lock bench clean
 
 run:
 	@scripts/bootstrap app
@@ -20,6 +20,15 @@ lint:
 	@scripts/bootstrap test
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+
+# Refresh constraints.txt from a fresh install of pyproject.toml's ranges.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -e ".[test]"
+	{ echo "# Exact versions of every package make run / make test / CI install (pip -c)."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  .venv-lock/bin/pip freeze --exclude-editable | grep -v siam-governance; } > constraints.txt
+	rm -rf .venv-lock
 
 clean:
 	rm -rf $(VENV) var
