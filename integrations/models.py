@@ -1,6 +1,6 @@
 """Ingestion: feeds of ticket events from the parties' tools, the inbound log, the
 source events a ticket's timeline is folded from, CSV import runs, and outbound
-webhook subscriptions with their delivery log (DESIGN.md "Ingestion")."""
+webhook subscriptions with their delivery log (see docs/integrations.md)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 class RaciConfig(AppConfig):
-    """RACI matrices and the identity access matrix (DESIGN.md, ``raci/``)."""
+    """RACI matrices and the identity access matrix (see docs/raci.md)."""
 
     name = "raci"
     verbose_name = "RACI"

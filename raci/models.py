@@ -1,5 +1,5 @@
 """RACI matrices (activities x roles, versioned, approved) and the identity access
-matrix (DESIGN.md ``raci/``). The rules live in ``raci.rules``; these models store
+matrix (see docs/raci.md). The rules live in ``raci.rules``; these models store
 what the rules are applied to."""
 
 from django.conf import settings

@@ -1,6 +1,6 @@
 """RACI variants and their rules, as plain data and functions (no ORM).
 
-DESIGN.md "RACI rules": per activity exactly one A and at least one R (the A may
+The RACI rules (docs/raci.md): per activity exactly one A and at least one R (the A may
 also be the R: a cell may hold "AR"). Errors block approval; warnings do not. Each
 variant (RACI, RASCI, RACI-VS, DACI) has its own letters and its own rules.
 """

@@ -1,4 +1,4 @@
-"""Requirements of an ecosystem's integration programme (DESIGN.md ``requirements_app``):
+"""Requirements of an ecosystem's integration programme (see docs/requirements.md):
 pain points and the to-be vision, business requirements with acceptance criteria and a
 review workflow, user stories and use cases traced to them, the design-question
 catalogue, the data dictionary of each integration flow, and business rules."""

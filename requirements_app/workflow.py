@@ -4,7 +4,7 @@ draft -> in review -> approved -> implemented -> validated, and rejected from re
 No ORM here: ``allowed(status, target, actor)`` is decided from the actor's layers
 and membership roles, so the rules are tested directly.
 
-Who may do what (DESIGN.md is silent; decided here, see docs/requirements.md):
+Who may do what (decided here, see docs/requirements.md):
 - submit for review, send back to draft, mark implemented: the integrator's editors
   (they run the programme);
 - approve or reject: the customer's editors or administrators (the business owns its

@@ -1,6 +1,6 @@
 """Who may see and change what: the access context of a user.
 
-DESIGN.md "Access": the integrator's staff see the whole ecosystem; a provider's
+The access rule (docs/access.md): the integrator's staff see the whole ecosystem; a provider's
 users see the ecosystem's shared records; a customer's users see their ecosystem;
 nobody sees another ecosystem. The *layer* an organisation plays in an ecosystem
 decides what its users see; the user's *membership role* in that organisation

@@ -1,5 +1,5 @@
 """The ecosystem: organisations, the SIAM layers they play, services, contracts,
-connected tools and the integration flows between them (DESIGN.md, ``siam/``)."""
+connected tools and the integration flows between them (see docs/access.md)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

@@ -4,7 +4,7 @@ No database, no request: given the incident's timeline as a list of points (from
 each point's instant the incident had that status and that holder, until the next
 point), it returns counted business time, the state, the due time, the instants at
 which each threshold was or will be crossed, and the timeline cut into per-party
-segments with the no-owner gaps. DESIGN.md "The SLA clock" fixes the meaning; the
+segments with the no-owner gaps. docs/sla.md fixes the meaning; the
 choices it leaves open are documented on ``evaluate``.
 
 Everything is closed form over calendar intervals (``WorkingCalendar.spans``):

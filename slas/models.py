@@ -1,5 +1,5 @@
 """Service levels: calendars, the priority matrix, targets, incidents with their
-append-only timeline, and the SLA state derived from them (DESIGN.md ``slas/``)."""
+append-only timeline, and the SLA state derived from them (see docs/sla.md)."""
 
 from __future__ import annotations
 
@@ -406,7 +406,7 @@ class Incident(EcosystemScopedModel):
         related_name="held_incidents",
         help_text="The party working on it now.",
     )
-    #: Every party that held it, now or earlier: what a provider may see (DESIGN.md "Access").
+    #: Every party that held it, now or earlier: what a provider may see (docs/access.md).
     holders = models.ManyToManyField(Organisation, related_name="incidents_held", blank=True)
     opened_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,4 @@
-"""What each layer and membership role sees and may change (DESIGN.md "Access")."""
+"""What each layer and membership role sees and may change (docs/access.md)."""
 
 import pytest
 from django.urls import reverse
