@@ -3,6 +3,8 @@
 
 PYTHON ?= python3
 VENV   := .venv
+# The suite is split over this many processes (the machine has 2 cores).
+PYTEST_WORKERS ?= 2
 BIN    := $(VENV)/bin
 
 .PHONY: run test lint lock bench clean
@@ -14,7 +16,7 @@ run:
 test:
 	@scripts/bootstrap test
 	@scripts/ensure-chromium
-	@$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint:
 	@scripts/bootstrap test
