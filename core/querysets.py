@@ -15,6 +15,10 @@ CHANGE = "change"
 DELETE = "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
 
+#: Fields fixed once a record exists, in forms and the API alike: moving a record to
+#: another ecosystem would leave its relations pointing across ecosystems.
+IMMUTABLE_FIELDS = ("ecosystem",)
+
 
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = VIEW):

@@ -4,16 +4,10 @@ from rest_framework import serializers
 class RelatedObjectField(serializers.PrimaryKeyRelatedField):
     """Written as a primary key, read as ``{id, url, display}``.
 
-    Its choices are the objects the requesting user may see, so a client cannot
-    attach something from another ecosystem by guessing its id.
+    Its choices are restricted to what the requesting user may see by
+    ``ValidatedModelSerializer.get_fields`` (with every other relation field), so a
+    client cannot attach something from another ecosystem by guessing its id.
     """
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        if request is not None and hasattr(queryset, "restrict"):
-            queryset = queryset.restrict(request.user)
-        return queryset
 
     def use_pk_only_optimization(self):
         return False

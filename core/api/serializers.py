@@ -2,12 +2,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
 
-from core.querysets import restrict_choices
+from core.querysets import IMMUTABLE_FIELDS, restrict_choices
 
 from .fields import RelatedObjectField
-
-#: Fields fixed once a record exists (see core.forms.base.RestrictedModelForm).
-IMMUTABLE_FIELDS = ("ecosystem",)
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):

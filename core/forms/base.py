@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from core.querysets import CHANGE, restrict_choices
+from core.querysets import CHANGE, IMMUTABLE_FIELDS, restrict_choices
 
 
 def _css_class_for(widget: forms.Widget) -> str:
@@ -73,10 +73,6 @@ class RestrictedModelForm(StyledFormMixin, forms.ModelForm):
     transaction, so a form can never create something its author could not.
     """
 
-    #: Fields fixed once the record exists: moving a record to another ecosystem would
-    #: leave its relations pointing across ecosystems.
-    immutable_fields = ("ecosystem",)
-
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -89,7 +85,7 @@ class RestrictedModelForm(StyledFormMixin, forms.ModelForm):
             else:
                 field.queryset = restrict_choices(queryset, user)
         if self.instance is not None and self.instance.pk:
-            for name in self.immutable_fields:
+            for name in IMMUTABLE_FIELDS:
                 if name in self.fields:
                     self.fields[name].disabled = True
                     self.fields[name].help_text = "Fixed once the record exists."

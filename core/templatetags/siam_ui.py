@@ -1,5 +1,7 @@
 """Template helpers shared by every page."""
 
+from collections import defaultdict
+
 from django import template
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -17,11 +19,27 @@ def _link(obj):
     return format_html('<a href="{}">{}</a>', url, obj) if url else format_html("{}", obj)
 
 
-def _visible(related_model, user, pks) -> set:
-    """Which of ``pks`` the user may see; one query per relation field, not per row."""
-    if not pks or not hasattr(related_model.objects, "restrict") or user is None:
-        return set(pks)
-    return set(related_model.objects.restrict(user).filter(pk__in=pks).values_list("pk", flat=True))
+def _visible_related(obj, fields, user) -> dict:
+    """related model -> pks of ``obj``'s related records the user may see.
+
+    One query per related model (not per field or row), none for a superuser or for
+    models without an access rule.
+    """
+    wanted = defaultdict(set)
+    for field in fields:
+        if field.many_to_many:
+            wanted[field.related_model].update(item.pk for item in getattr(obj, field.name).all())
+        elif field.is_relation and getattr(obj, field.attname) is not None:
+            wanted[field.related_model].add(getattr(obj, field.attname))
+    checked = user is not None and not user.is_superuser
+    return {
+        model: (
+            set(model.objects.restrict(user).filter(pk__in=pks).values_list("pk", flat=True))
+            if checked and pks and hasattr(model.objects, "restrict")
+            else pks
+        )
+        for model, pks in wanted.items()
+    }
 
 
 @register.simple_tag(takes_context=True)
@@ -36,15 +54,18 @@ def object_fields(context, obj, exclude=""):
     request = context.get("request")
     user = getattr(request, "user", None)
     skipped = _HIDDEN | _SECRET | {name.strip() for name in exclude.split(",") if name.strip()}
+    fields = [
+        f
+        for f in obj._meta.get_fields()
+        if f.name not in skipped and not f.auto_created and getattr(f, "concrete", False)
+    ]
+    visible = _visible_related(obj, fields, user)
     rows = []
-    for field in obj._meta.get_fields():
-        if field.name in skipped or field.auto_created or not getattr(field, "concrete", False):
-            continue
+    for field in fields:
         label = field.verbose_name[:1].upper() + field.verbose_name[1:]
         if field.many_to_many:
             related = list(getattr(obj, field.name).all())
-            shown = _visible(field.related_model, user, [item.pk for item in related])
-            related = [item for item in related if item.pk in shown]
+            related = [item for item in related if item.pk in visible[field.related_model]]
             value = (
                 format_html_join(", ", "{}", ((_link(item),) for item in related))
                 if related
@@ -52,7 +73,7 @@ def object_fields(context, obj, exclude=""):
             )
         elif field.is_relation:
             related = getattr(obj, field.name)
-            if related is not None and not _visible(field.related_model, user, [related.pk]):
+            if related is not None and related.pk not in visible[field.related_model]:
                 related = None
             value = _link(related) if related is not None else None
         elif field.choices:

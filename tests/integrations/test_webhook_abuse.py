@@ -67,3 +67,16 @@ def test_the_database_refuses_a_second_live_original(deliver, feeds):  # noqa: F
     )
     with pytest.raises(IntegrityError):
         copy.save()
+
+
+def test_a_feed_address_has_a_request_budget(deliver, feeds, monkeypatch):  # noqa: F811
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "webhook": "2/minute"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    cache.clear()
+    codes = [deliver("jira", payload("jira_issue_created.json")).status_code for _ in range(3)]
+    cache.clear()
+    assert codes[2] == 429
+    assert codes[:2] == [202, 200]  # accepted, then the re-delivery is a duplicate

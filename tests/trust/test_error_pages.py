@@ -127,3 +127,24 @@ def test_list_exports_hold_no_markup(client):
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) > 1
     assert "<" not in text and "badge" not in text
+
+
+@pytest.mark.django_db
+def test_a_page_never_names_an_organisation_outside_the_readers_ecosystems(client):
+    from rest_framework.test import APIClient
+
+    from tests.conftest import build_world
+
+    world = build_world()
+    shared = f.OrganisationFactory(name="Shared Vendor", registered_by=world.integrator)
+    f.ServiceProviderFactory(ecosystem=world.b, organisation=shared)
+    client.force_login(world.b_admin)
+    page = client.get(f"/siam/organisations/{shared.pk}/")
+    assert page.status_code == 200
+    assert "Shared Vendor" in page.content.decode()
+    assert world.integrator.name not in page.content.decode()
+
+    api = APIClient()
+    api.force_authenticate(world.b_admin)
+    data = api.get(f"/api/siam/organisations/{shared.pk}/").json()
+    assert data["registered_by"] is None
