@@ -19,6 +19,7 @@ from django.views import View
 
 from core.db import subquery_count
 from core.imports import read_table
+from core.params import id_param
 from core.pdf import render_pdf
 from core.querysets import CHANGE, VIEW
 from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
@@ -504,7 +505,7 @@ class ExportView(View):
         if kind not in ("requirements", "stories") or fmt not in ("csv", "xlsx"):
             return HttpResponse(status=404)
         ecosystem = get_object_or_404(
-            Ecosystem.objects.restrict(request.user), pk=request.GET.get("ecosystem") or 0
+            Ecosystem.objects.restrict(request.user), pk=id_param(request.GET.get("ecosystem")) or 0
         )
         data: tablib.Dataset = (
             imports.export_requirements(ecosystem, request.user)

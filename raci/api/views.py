@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 
 from core.api.views import RestrictedModelViewSet
+from core.params import id_param
 from core.querysets import ADD, VIEW
 from siam.models import Person
 
@@ -63,7 +64,10 @@ class GovernMixin:
             raise NotFound() from exc
 
     def other_version(self, matrix, same):
-        other_pk = self.request.query_params.get("with")
+        raw = self.request.query_params.get("with")
+        other_pk = id_param(raw)
+        if raw and other_pk is None:
+            raise ValidationError({"with": "Give the id of another version of this matrix."})
         versions = self.queryset.restrict(self.request.user).filter(**same).exclude(pk=matrix.pk)
         other = (
             versions.filter(pk=other_pk).first()

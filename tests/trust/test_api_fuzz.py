@@ -6,6 +6,7 @@ checked is the one the product promises for any input: no answer is a server err
 """
 
 import json
+import os
 
 import pytest
 import schemathesis
@@ -20,6 +21,9 @@ from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 
 CONFIG = {
+    # A fixed seed keeps CI reproducible; set SIAM_FUZZ_SEED to explore other cases
+    # (a run with another seed found the `?with=false` 500 fixed in raci/api/views.py).
+    "seed": int(os.environ.get("SIAM_FUZZ_SEED", "2026")),
     # Valid and invalid input alike ("all"): invalid filter values, wrong types, bad ids.
     "generation": {"max-examples": 6, "database": "none", "mode": "all"},
     "phases": {
