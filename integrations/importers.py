@@ -22,12 +22,13 @@ import csv
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.tasks import enqueue_on_commit
@@ -42,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 2000
 MAX_KEPT_REJECTIONS = 1000
+#: The first half of the advisory-lock key of import runs (the second is the run id).
+IMPORT_LOCK_SPACE = 0x51A3
 
 SERVICENOW_COLUMNS = (
     "number", "incident_state", "active", "reassignment_count", "reopen_count", "sys_mod_count",
@@ -270,8 +273,14 @@ def import_lines(
     read_row, required = READERS[run.format]
     zone = ZoneInfo(feed.time_zone)
     ingestor = Ingestor(feed, unknown_groups=run.unknown_groups)
+    # A run found running was cut off (its worker died) and is delivered again: each
+    # batch was committed with the counters that describe it, so the rows counted are
+    # exactly those applied and the import carries on after them.
+    rows_done = run.rows_read if run.state == ImportStateChoices.RUNNING else 0
+    if rows_done:
+        logger.warning("Import %s resumes after row %s", run.pk, rows_done)
     run.state = ImportStateChoices.RUNNING
-    run.started_at = timezone.now()
+    run.started_at = run.started_at or timezone.now()
     run.save()
     batch, rows_in_batch = [], 0
 
@@ -288,7 +297,9 @@ def import_lines(
         batch, rows_in_batch = [], 0
 
     try:
-        for line_number, row in rows_of(lines, required):
+        for position, (line_number, row) in enumerate(rows_of(lines, required), start=1):
+            if position <= rows_done:
+                continue
             run.rows_read += 1
             rows_in_batch += 1
             try:
@@ -366,10 +377,41 @@ def queue_upload(feed, upload, *, fmt: str, unknown_groups: str, user) -> Import
 
 
 def run_stored_import(import_id: int) -> str | None:
-    run = ImportRun.objects.filter(pk=import_id, state=ImportStateChoices.QUEUED).first()
-    if run is None:
-        return None
-    path = Path(run.stored_file)
-    import_path(run, path)
-    path.unlink(missing_ok=True)
-    return run.state
+    """The worker's task: import the stored upload, or finish an import cut off midway.
+
+    A redelivered task (its worker was killed) finds the run still running and resumes
+    it; one lock per run keeps two workers off the same file should the broker hand the
+    task out twice.
+    """
+    with run_lock(import_id) as acquired:
+        if not acquired:
+            logger.warning("Import %s is being run by another worker", import_id)
+            return None
+        run = ImportRun.objects.filter(
+            pk=import_id, state__in=(ImportStateChoices.QUEUED, ImportStateChoices.RUNNING)
+        ).first()
+        if run is None:
+            return None
+        path = Path(run.stored_file)
+        import_path(run, path)
+        path.unlink(missing_ok=True)
+        return run.state
+
+
+@contextmanager
+def run_lock(import_id: int):
+    """A PostgreSQL session lock, freed by the server when its holder's connection dies
+    (a killed worker leaves no stale lock). SQLite has one writer anyway."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = (IMPORT_LOCK_SPACE << 32) | import_id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])

@@ -140,3 +140,14 @@ def partner_users(user, queryset):
     context = get_access_context(user)
     organisations = context.organisation_ids | context.partner_organisation_ids()
     return queryset.filter(memberships__organisation_id__in=organisations).distinct()
+
+
+def unassigned_accounts():
+    """Ordinary accounts that belong to no organisation yet: the ones an organisation's
+    administrator may take in as members (onboarding). Superusers and staff accounts
+    are operators of the installation, never offered."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True, is_superuser=False, is_staff=False, memberships__isnull=True
+    )

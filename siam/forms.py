@@ -1,10 +1,9 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from core.forms import LineListField, RestrictedModelForm
 
-from .access import get_access_context
+from .access import get_access_context, unassigned_accounts
 from .models import (
     ConnectedSystem,
     Contract,
@@ -166,10 +165,6 @@ class PersonForm(RestrictedModelForm):
         model = Person
         fields = ("organisation", "name", "job_title", "email", "phone", "user")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = visible_users(self.user)
-
 
 class MembershipForm(RestrictedModelForm):
     class Meta:
@@ -178,24 +173,16 @@ class MembershipForm(RestrictedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = visible_users(self.user)
+        # Members are chosen among the accounts the user may see already, or taken in
+        # from those that belong to no organisation yet.
+        users = self.fields["user"].queryset
+        self.fields["user"].queryset = users.model.objects.filter(
+            Q(pk__in=users.values("pk")) | Q(pk__in=unassigned_accounts().values("pk"))
+        ).order_by("username")
         if self.user is not None and not self.user.is_superuser:
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 pk__in=get_access_context(self.user).admin_organisation_ids
             )
-
-
-def visible_users(user):
-    """Accounts a user may pick: colleagues of organisations they can see, and new
-    accounts that belong to no organisation yet (so administrators can onboard them)."""
-    users = get_user_model().objects.filter(is_active=True).order_by("username")
-    if user is None or user.is_superuser:
-        return users
-    ctx = get_access_context(user)
-    orgs = ctx.organisation_ids | ctx.partner_organisation_ids()
-    return users.filter(
-        Q(memberships__organisation_id__in=orgs) | Q(memberships__isnull=True)
-    ).distinct()
 
 
 PARTIES = "@parties"

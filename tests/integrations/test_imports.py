@@ -1,6 +1,7 @@
 """CSV imports: ServiceNow audit exports and Jira issue exports."""
 
 import csv
+import functools
 import io
 
 import pytest
@@ -264,3 +265,50 @@ def test_import_tickets_command(feeds, sla, tmp_path, capsys):
         call_command(
             "import_tickets", "jira", str(tmp_path / "missing.csv"), "--ecosystem", "alpha"
         )
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: nothing in the import may catch it and tidy up."""
+
+
+def test_an_import_cut_off_by_a_dead_worker_resumes_where_it_stopped(
+    feeds, sla, monkeypatch, tmp_path, settings
+):
+    from integrations import services
+    from integrations.importers import run_stored_import
+
+    rows = list(servicenow_rows(30, seed=8, groups=["Service Desk"]))
+    path = tmp_path / "upload.csv"
+    path.write_text(csv_text(rows))
+    run = new_run(feeds["servicenow"])
+    run.stored_file = str(path)
+    run.save()
+
+    original, calls = services.Ingestor.apply, []
+
+    def dies_in_the_third_batch(self, batch, **kwargs):
+        calls.append(len(batch))
+        if len(calls) == 3:
+            raise WorkerKilled
+        return original(self, batch, **kwargs)
+
+    monkeypatch.setattr(
+        "integrations.importers.import_path", functools.partial(import_path, batch_rows=10)
+    )
+    monkeypatch.setattr(services.Ingestor, "apply", dies_in_the_third_batch)
+    with pytest.raises(WorkerKilled):
+        run_stored_import(run.pk)
+    run.refresh_from_db()
+    # Two batches were committed with the counters that describe them.
+    assert (run.state, run.rows_read, run.events_applied) == ("running", 20, 20)
+    assert path.exists()
+
+    # The broker delivers the task again: the import finishes the file, once.
+    monkeypatch.setattr(services.Ingestor, "apply", original)
+    assert run_stored_import(run.pk) == ImportStateChoices.DONE
+    run.refresh_from_db()
+    assert (run.rows_read, run.events_applied, run.events_unchanged) == (30, 30, 0)
+    assert SourceEvent.objects.filter(import_run=run).count() == 30
+    assert not path.exists()
+    # A third delivery of the same message finds nothing left to do.
+    assert run_stored_import(run.pk) is None
