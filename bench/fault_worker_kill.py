@@ -87,7 +87,8 @@ def check(run, path: Path, feed, failures: list, label: str):
     from integrations.importers import import_path
     from integrations.models import ImportRun, SourceEvent
 
-    rows = sum(1 for _ in open(path)) - 1
+    with open(path) as handle:
+        rows = sum(1 for _ in handle) - 1
     events = SourceEvent.objects.filter(import_run=run).count()
     print(
         f"  {label}: state {run.state}; {run.rows_read:,} of {rows:,} rows read, "
