@@ -284,12 +284,20 @@ def import_lines(
     run.save()
     batch, rows_in_batch = [], 0
 
+    def reject(line_number, ticket: str, reason: str):
+        run.rows_rejected += 1
+        if len(run.rejections) < MAX_KEPT_REJECTIONS:
+            run.rejections.append({"row": line_number, "ticket": ticket[:100], "reason": reason})
+
     def flush():
         nonlocal batch, rows_in_batch
         with transaction.atomic():
             outcome = ingestor.apply(batch, import_run=run)
             run.events_applied += outcome.applied
             run.events_unchanged += len(outcome.duplicates)
+            for conflict in outcome.conflicts:
+                run.rows_conflicting += 1
+                reject(conflict.pending.line, conflict.pending.event.ticket, conflict.reason)
             run.incidents_created += outcome.incidents_created
             run.save()
         if progress:
@@ -304,14 +312,12 @@ def import_lines(
             rows_in_batch += 1
             try:
                 for event in read_row(row, zone):
-                    batch.append(ingestor.translate(event))
+                    pending = ingestor.translate(event)
+                    pending.line = line_number
+                    batch.append(pending)
             except (ParseError, MappingError, ValueError, TypeError) as exc:
-                run.rows_rejected += 1
-                if len(run.rejections) < MAX_KEPT_REJECTIONS:
-                    ticket = (row.get("number") or row.get("Issue key") or "").strip()[:100]
-                    run.rejections.append(
-                        {"row": line_number, "ticket": ticket, "reason": str(exc)}
-                    )
+                ticket = (row.get("number") or row.get("Issue key") or "").strip()
+                reject(line_number, ticket, str(exc))
             if rows_in_batch >= batch_rows:
                 flush()
         flush()

@@ -328,6 +328,11 @@ class ImportRun(EcosystemScopedModel):
     incidents_created = models.PositiveIntegerField(default=0)
     incidents_updated = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
+    rows_conflicting = models.PositiveIntegerField(
+        default=0,
+        help_text="Rows whose event id was kept before with other content (counted among "
+        "the rejected rows).",
+    )
     rejections = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

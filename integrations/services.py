@@ -18,7 +18,7 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
@@ -103,6 +103,8 @@ class Pending:
     event: TicketEvent
     translation: Translation
     inbound_id: int | None = None
+    #: The line of the file it was read from (imports), to name it in a report.
+    line: int | None = None
 
 
 @dataclass
@@ -124,10 +126,42 @@ class TicketPlan:
 @dataclass
 class Outcome:
     applied: int = 0
-    duplicates: set = field(default_factory=set)  # (ticket, event key) already kept
+    duplicates: list = field(default_factory=list)  # (ticket, event key) already kept, per event
+    #: Events whose id was kept before with other content: refused, never "unchanged".
+    conflicts: list = field(default_factory=list)  # of Conflict
     incidents_created: int = 0
     incidents_updated: int = 0
     links: dict = field(default_factory=dict)  # ticket key -> TicketLink
+
+
+@dataclass
+class Conflict:
+    pending: Pending
+    differs: list[str]  # what differs from the stored event, in words
+
+    @property
+    def reason(self) -> str:
+        event = self.pending.event
+        return (
+            f"Conflicts with the event already kept for {event.ticket} under the same id "
+            f"({event.event_id}): its {', '.join(self.differs)} differ. The kept event stays; "
+            "check the export."
+        )
+
+
+def _content(at, changes, group, title, comment) -> dict:
+    """What makes two deliveries of one event id the same event."""
+    return {
+        "time": at.astimezone(UTC).isoformat() if at else None,
+        **{f"'{k}'": v for k, v in json.loads(json.dumps(changes or {}, default=str)).items()},
+        "assignment group": group or None,
+        "title": title or "",
+        "comment": comment or "",
+    }
+
+
+def _differences(kept: dict, new: dict) -> list[str]:
+    return sorted(k.strip("'") for k in set(kept) | set(new) if kept.get(k) != new.get(k))
 
 
 #: What an event typed in the app sets, by its kind (the rest it carries forward).
@@ -220,36 +254,39 @@ class Ingestor:
             .order_by("pk")  # one lock order for every worker: no deadlock
         }
         outcome.links = links
-        kept = set(
-            SourceEvent.objects.filter(
-                ticket__in=links.values(), key__in={p.event.event_id for p in batch}
-            ).values_list("ticket__key", "key")
-        )
+        stored = SourceEvent.objects.filter(
+            ticket__in=links.values(), key__in={p.event.event_id for p in batch}
+        ).values_list("ticket__key", "key", "at", "changes", "group", "title", "comment")
+        kept = {(ticket, key): _content(*content) for ticket, key, *content in stored}
         rows = []
         for pending in batch:
             event = pending.event
             identity = (event.ticket, event.event_id)
-            if identity in kept:
-                outcome.duplicates.add(identity)
-                continue
-            kept.add(identity)
-            rows.append(
-                SourceEvent(
-                    ticket=links[event.ticket],
-                    key=event.event_id,
-                    at=event.at,
-                    sequence=event.sequence,
-                    created_ticket=event.created,
-                    opened_at=event.opened_at,
-                    changes=pending.translation.changes,
-                    group=(pending.translation.group or "")[:200] or None,
-                    title=event.title[:300],
-                    comment=event.comment,
-                    extra=event.extra,
-                    inbound_id=pending.inbound_id,
-                    import_run=import_run,
-                )
+            row = SourceEvent(
+                ticket=links[event.ticket],
+                key=event.event_id,
+                at=event.at,
+                sequence=event.sequence,
+                created_ticket=event.created,
+                opened_at=event.opened_at,
+                changes=pending.translation.changes,
+                group=(pending.translation.group or "")[:200] or None,
+                title=event.title[:300],
+                comment=event.comment,
+                extra=event.extra,
+                inbound_id=pending.inbound_id,
+                import_run=import_run,
             )
+            content = _content(row.at, row.changes, row.group, row.title, row.comment)
+            if identity in kept:
+                differs = _differences(kept[identity], content)
+                if differs:
+                    outcome.conflicts.append(Conflict(pending, differs))
+                else:
+                    outcome.duplicates.append(identity)
+                continue
+            kept[identity] = content
+            rows.append(row)
         outcome.applied = len(rows)
         touched = {row.ticket.key: row.ticket for row in rows}
         if touched:
@@ -689,7 +726,10 @@ def process(inbound_id: int) -> str | None:
         else:
             inbound.ticket = outcome.links.get(event.ticket)
             inbound.error = ""
-            if outcome.duplicates:
+            if outcome.conflicts:
+                inbound.state = InboundStateChoices.FAILED
+                inbound.error = outcome.conflicts[0].reason
+            elif outcome.duplicates:
                 inbound.state = InboundStateChoices.DUPLICATE
                 inbound.duplicate_of = (
                     InboundEvent.objects.filter(

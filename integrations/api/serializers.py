@@ -122,7 +122,7 @@ class ImportRunSerializer(ValidatedModelSerializer):
         fields = (
             *COMMON, "ecosystem", "feed", "format", "file_name", "unknown_groups", "state",
             "rows_read", "events_applied", "events_unchanged", "incidents_created",
-            "incidents_updated", "rows_rejected", "rejections", "error", "started_at",
+            "incidents_updated", "rows_rejected", "rows_conflicting", "rejections", "error", "started_at",
             "finished_at", "created_by",
         )  # fmt: skip
         read_only_fields = fields

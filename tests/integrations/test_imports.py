@@ -312,3 +312,44 @@ def test_an_import_cut_off_by_a_dead_worker_resumes_where_it_stopped(
     assert not path.exists()
     # A third delivery of the same message finds nothing left to do.
     assert run_stored_import(run.pk) is None
+
+
+def test_two_rows_with_one_id_and_different_content_are_reported_not_dropped(feeds, sla):
+    """ServiceNow exports can hold two audit rows with the same sys_mod_count: the
+    second is a conflict, named in the summary, never counted as already there."""
+    rows = list(servicenow_rows(12, seed=8, groups=["Service Desk"]))
+    number = rows[0]["number"]
+    own = [r for r in rows if r["number"] == number]
+    clash = {
+        **own[-1],
+        "incident_state": "Closed" if own[-1]["incident_state"] != "Closed" else "Active",
+    }
+    identical = dict(own[-1])
+    text = csv_text([*rows, identical, clash])
+    run = import_lines(new_run(feeds["servicenow"]), io.StringIO(text))
+    assert run.state == ImportStateChoices.DONE, run.error
+    assert (run.rows_read, run.events_applied) == (len(rows) + 2, len(rows))
+    assert (run.events_unchanged, run.rows_conflicting, run.rows_rejected) == (1, 1, 1)
+    rejection = run.rejections[0]
+    assert rejection["row"] == len(rows) + 3 and rejection["ticket"] == number
+    assert "Conflicts with the event already kept" in rejection["reason"]
+    assert "status" in rejection["reason"]
+    # Importing the file again still names the conflict: the file has not changed.
+    again = import_lines(new_run(feeds["servicenow"]), io.StringIO(text))
+    assert (again.events_applied, again.events_unchanged, again.rows_conflicting) == (
+        0, len(rows) + 1, 1,
+    )  # fmt: skip
+
+
+def test_the_command_writes_progress_lines_when_not_on_a_terminal(feeds, sla, tmp_path):
+    path = tmp_path / "sn.csv"
+    write_servicenow_csv(path, 50, seed=9)
+    err, out = io.StringIO(), io.StringIO()
+    call_command(
+        "import_tickets", "servicenow", str(path), "--ecosystem", "alpha",
+        "--unknown-groups", "create", "--batch", "10", "--progress-every", "20",
+        stdout=out, stderr=err,
+    )  # fmt: skip
+    lines = err.getvalue().splitlines()
+    assert [line.split(" rows")[0] for line in lines] == ["20 of 50", "40 of 50", "50 of 50"]
+    assert "rows/s" in lines[-1] and "(100 %)" in lines[-1]
