@@ -290,6 +290,16 @@ class AccessWalk:
             leaked = list(leaked[:3])
             if leaked:
                 self.wrong.append((url, f"{type(form).__name__}.{name} offers", leaked))
+            # A record of one ecosystem offers nothing of another, even to a user who
+            # sees both (a provider serving two integrators).
+            eco_id = getattr(getattr(form, "instance", None), "ecosystem_id", None)
+            if eco_id and name != "ecosystem" and hasattr(queryset.model, "ecosystem_id"):
+                self.checked["same-ecosystem choices"] += 1
+                elsewhere = list(queryset.exclude(ecosystem_id=eco_id)[:3])
+                if elsewhere:
+                    self.wrong.append(
+                        (url, f"{type(form).__name__}.{name} offers another ecosystem's", elsewhere)
+                    )
 
     def check_export(self, url, model):
         import csv
@@ -317,6 +327,7 @@ def test_no_page_links_offers_or_exports_a_hidden_record(demo, username):
     crawl(client, visits_per_route=1, max_requests=600, on_response=walk)
     assert walk.checked["links"] > 50 and walk.checked["exports"] >= 10, walk.checked
     assert walk.checked["choice fields"] > 0 or username == "olivia", walk.checked
+    assert walk.checked["same-ecosystem choices"] > 0 or username != "john", walk.checked
     assert not walk.wrong, walk.wrong
 
 
