@@ -7,6 +7,10 @@ added. What each kind of user must get is stated once, in ``EXPECTED``.
 Writes are generated the same way: every writable relation field of every API
 serializer is sent an id the user may not see, and must be refused without the
 record changing and without the answer naming the hidden record.
+
+What a user reaches by walking the app is checked page by page (links, every form's
+choices, exports), as are every API list and every route keyed by a record id
+(actions, downloads, PDFs, dashboards), by GET and POST.
 """
 
 import importlib
