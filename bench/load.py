@@ -3,7 +3,7 @@
     bench/load.sh                                   # everything: serve, load, report, tear down
     .venv/bin/python bench/load.py --serve          # the same
     .venv/bin/python bench/load.py --users 50 --duration 60   # against SIAM_BASE_URL
-    .venv/bin/locust -f bench/load.py --headless -u 50 -r 10 -t 60s   # plain locust
+    .venv/bin/locust -f bench/load.py --headless -u 50 -r 10 -t 60s --reset-stats  # plain locust
 
 Against an already running server, the environment must be the server's
 (DATABASE_URL, SECRET_KEY): a setup step renews the demo Jira feed's secret and makes

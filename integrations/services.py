@@ -149,19 +149,37 @@ class Conflict:
         )
 
 
-def _content(at, changes, group, title, comment) -> dict:
-    """What makes two deliveries of one event id the same event."""
-    return {
-        "time": at.astimezone(UTC).isoformat() if at else None,
-        **{f"'{k}'": v for k, v in json.loads(json.dumps(changes or {}, default=str)).items()},
-        "assignment group": group or None,
-        "title": title or "",
-        "comment": comment or "",
-    }
+#: What makes two deliveries of one event id the same event, in the words a report uses.
+CONTENT_FIELDS = ("time", "values", "assignment group", "title", "comment")
 
 
-def _differences(kept: dict, new: dict) -> list[str]:
-    return sorted(k.strip("'") for k in set(kept) | set(new) if kept.get(k) != new.get(k))
+def _kept_content(pending: Pending) -> tuple:
+    """An event as it would be kept (the stored fields are cut to their lengths)."""
+    event = pending.event
+    group = (pending.translation.group or "")[:200] or None
+    return (event.at, pending.translation.changes, group, event.title[:300], event.comment)
+
+
+def _differences(kept: tuple, new: tuple) -> list[str]:
+    """What differs between two contents of one event id; only called on a collision."""
+
+    def normal(content):
+        at, changes, group, title, comment = content
+        values = json.loads(json.dumps(changes or {}, default=str))
+        return [
+            at.astimezone(UTC) if at else None,
+            values,
+            group or None,
+            title or "",
+            comment or "",
+        ]
+
+    old, fresh = normal(kept), normal(new)
+    differs = [name for name, a, b in zip(CONTENT_FIELDS, old, fresh, strict=True) if a != b]
+    if "values" in differs:
+        differs.remove("values")
+        differs += sorted(k for k in {*old[1], *fresh[1]} if old[1].get(k) != fresh[1].get(k))
+    return differs
 
 
 #: What an event typed in the app sets, by its kind (the rest it carries forward).
@@ -257,27 +275,12 @@ class Ingestor:
         stored = SourceEvent.objects.filter(
             ticket__in=links.values(), key__in={p.event.event_id for p in batch}
         ).values_list("ticket__key", "key", "at", "changes", "group", "title", "comment")
-        kept = {(ticket, key): _content(*content) for ticket, key, *content in stored}
+        kept = {(ticket, key): tuple(content) for ticket, key, *content in stored}
         rows = []
         for pending in batch:
             event = pending.event
             identity = (event.ticket, event.event_id)
-            row = SourceEvent(
-                ticket=links[event.ticket],
-                key=event.event_id,
-                at=event.at,
-                sequence=event.sequence,
-                created_ticket=event.created,
-                opened_at=event.opened_at,
-                changes=pending.translation.changes,
-                group=(pending.translation.group or "")[:200] or None,
-                title=event.title[:300],
-                comment=event.comment,
-                extra=event.extra,
-                inbound_id=pending.inbound_id,
-                import_run=import_run,
-            )
-            content = _content(row.at, row.changes, row.group, row.title, row.comment)
+            content = _kept_content(pending)
             if identity in kept:
                 differs = _differences(kept[identity], content)
                 if differs:
@@ -286,7 +289,24 @@ class Ingestor:
                     outcome.duplicates.append(identity)
                 continue
             kept[identity] = content
-            rows.append(row)
+            at, changes, group, title, comment = content
+            rows.append(
+                SourceEvent(
+                    ticket=links[event.ticket],
+                    key=event.event_id,
+                    at=at,
+                    sequence=event.sequence,
+                    created_ticket=event.created,
+                    opened_at=event.opened_at,
+                    changes=changes,
+                    group=group,
+                    title=title,
+                    comment=comment,
+                    extra=event.extra,
+                    inbound_id=pending.inbound_id,
+                    import_run=import_run,
+                )
+            )
         outcome.applied = len(rows)
         touched = {row.ticket.key: row.ticket for row in rows}
         if touched:

@@ -412,16 +412,16 @@ def pk_routes():
     return routes, unmapped
 
 
-FILLERS = {"slug": "x", "int": 1, "str": "x"}
+#: A value for each other part of a record route (an action's kind, a cell's column):
+#: the record's id is looked up first, so any well-formed value will do.
+FILLERS = {"SlugConverter": "resolve", "IntConverter": 1}
 
 
 def _url(name, pattern, pk):
     kwargs = {"pk": pk}
     for key, converter in pattern.pattern.converters.items():
         if key != "pk":
-            kwargs[key] = {"SlugConverter": "resolve", "IntConverter": 1}.get(
-                type(converter).__name__, "x"
-            )
+            kwargs[key] = FILLERS.get(type(converter).__name__, "x")
     return reverse(name, kwargs=kwargs)
 
 
