@@ -248,6 +248,10 @@ SIAM_ENCRYPTION_KEY = env_str("SIAM_ENCRYPTION_KEY", "")
 # Uploaded ticket exports wait here for the import worker.
 SIAM_IMPORTS_DIR = Path(env_str("SIAM_IMPORTS_DIR", str(VAR_DIR / "imports")))
 SIAM_NO_OWNER_GAP_MINUTES = env_int("SIAM_NO_OWNER_GAP_MINUTES", 30)
+# The integrator is alerted when an open incident has had no owner this long (business
+# minutes); a resolved or closed incident can be reopened within this many days.
+SIAM_OWNERSHIP_GAP_ALERT_MINUTES = env_int("SIAM_OWNERSHIP_GAP_ALERT_MINUTES", 60)
+SIAM_REOPEN_WINDOW_DAYS = env_int("SIAM_REOPEN_WINDOW_DAYS", 10)
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -257,7 +261,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RestrictedObjectPermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.StrictFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LimitOffsetPagination",

@@ -24,6 +24,7 @@ MENU = (
         (
             ("Incidents", "slas:incident_list"),
             ("Service-level report", "slas:report"),
+            ("Ownership gaps", "slas:ownershipgap_list"),
             ("Targets", "slas:serviceleveltarget_list"),
             ("Business calendars", "slas:businesscalendar_list"),
             ("Priority matrices", "slas:prioritymatrix_list"),

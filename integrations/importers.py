@@ -103,6 +103,10 @@ def servicenow_instant(value: str, zone: tzinfo) -> datetime | None:
     return iso_instant(value, zone, example="29/2/2016 01:16")
 
 
+#: Columns whose emptiness is news: a cleared assignment group leaves nobody owning it.
+CLEARABLE = ("assignment_group",)
+
+
 def servicenow_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
     values = {}
     for name, value in row.items():
@@ -110,6 +114,10 @@ def servicenow_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
             value = value.replace("\x00", "").strip()
             if value and value != "?":
                 values[name] = value
+    for name in CLEARABLE:
+        # ServiceNow exports write "?" (or nothing) for an empty reference field.
+        if name in row and name not in values:
+            values[name] = ""
     number = values.get("number")
     if not number:
         raise ParseError("The row has no number.")

@@ -119,6 +119,11 @@ class Dictionary:
         for target, candidates in self.rules.items():
             rules = next((r for r in candidates if values.get(r.source_field)), None)
             if rules is None:
+                if target == "holder" and any(r.source_field in values for r in candidates):
+                    # The tool cleared the assignment group: nobody owns it from here
+                    # (an ownership gap), not "still the last group's".
+                    changes["holder"] = None
+                    translation.group = ""
                 continue
             raw = values[rules.source_field]
             if target == "holder":

@@ -187,6 +187,8 @@ def parse_servicenow(body, *, naive_zone: tzinfo = UTC) -> TicketEvent:
         if name not in ("short_description", "description", "comments", "work_notes")
         and _text(value)
     }
+    if "assignment_group" in record and "assignment_group" not in values:
+        values["assignment_group"] = ""  # cleared: nobody owns it from here
     return TicketEvent(
         ticket=number,
         event_id=f"mod-{_int(_text(mod_count))}"

@@ -64,6 +64,9 @@ TRACKED = ("status", "holder", "priority", "impact", "urgency", "classification"
 
 def _apply(state: TicketState, change: SourceChange) -> TicketState:
     updates = {name: change.changes[name] for name in TRACKED if name in change.changes}
+    if change.created and updates.get("holder", 0) is None:
+        # Opened without a group: the feed's default holder (its service desk) has it.
+        del updates["holder"]
     if change.group is not None:
         updates["group"] = change.group
     if change.title:

@@ -71,7 +71,7 @@ def load(actor) -> DemoResult:
         roles[name] = make(
             Role,
             {"ecosystem": eco, "organisation": orgs[slug], "name": name},
-            {"acts_as": layer, "holders": people},
+            {"acts_as": layer, "holders": people, "approves_changes": name == "Business Owner"},
         )
 
     john = get_user_model().objects.filter(username="john").first() or actor

@@ -25,7 +25,9 @@ def template_choices(user):
 class RoleForm(RestrictedModelForm):
     class Meta:
         model = Role
-        fields = ("ecosystem", "organisation", "name", "acts_as", "description", "holders")
+        fields = (
+            "ecosystem", "organisation", "name", "acts_as", "description", "holders", "approves_changes",
+        )  # fmt: skip
         help_texts = {
             "organisation": "The party that fills the role: customer, integrator or a provider.",
             "holders": "The people who hold the role now. Matrices name the role, not them.",

@@ -48,6 +48,12 @@ class Role(EcosystemScopedModel):
     )
     description = models.TextField(blank=True)
     holders = models.ManyToManyField(Person, related_name="raci_roles", blank=True)
+    approves_changes = models.BooleanField(
+        "Approves change requests",
+        default=False,
+        help_text="Its holders approve change requests before work starts (a customer role, "
+        "e.g. the business owner). The integrator can only record an approval on their behalf.",
+    )
 
     history = HistoricalRecords(m2m_fields=[holders])
 
@@ -80,6 +86,10 @@ class Role(EcosystemScopedModel):
         if self.acts_as and self.acts_as not in layers_of(self.organisation_id, self.ecosystem):
             raise ValidationError(
                 {"acts_as": f"{self.organisation} is not the {self.acts_as} of this ecosystem."}
+            )
+        if self.approves_changes and self.layer != LayerChoices.CUSTOMER:
+            raise ValidationError(
+                {"approves_changes": "Only a role of the customer approves changes."}
             )
 
 

@@ -59,6 +59,11 @@ class AlertLevelChoices(models.TextChoices):
     BREACH = "breach", "Breach"
 
 
+class EscalationClockChoices(models.TextChoices):
+    END_TO_END = "end_to_end", "End-to-end SLA"
+    OLA = "ola", "Provider OLAs"
+
+
 class EscalationActionChoices(models.TextChoices):
     NOTIFY = "notify", "Notify"
     RAISE_PRIORITY = "raise_priority", "Raise priority one level"

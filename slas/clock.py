@@ -196,3 +196,54 @@ def evaluate(
         party_seconds=dict(party_seconds),
         gaps=gaps,
     )
+
+
+@dataclass(frozen=True)
+class OwnerGap:
+    """A stretch in which nobody owned the open ticket; ``end`` None while it lasts."""
+
+    start: datetime
+    end: datetime | None
+    handed_over_by: int | None
+    taken_by: int | None
+    business_seconds: float
+
+
+def ownership_gaps(
+    points: Sequence[TimelinePoint],
+    calendar: WorkingCalendar,
+    *,
+    now: datetime,
+    stop_states: Collection[str] = (),
+) -> list[OwnerGap]:
+    """Every stretch of the timeline in which the ticket was open and nobody held it.
+
+    It starts at the point that left it with nobody (or at the opening, when it was
+    opened unassigned) and ends at the first point that gives it to a party or stops
+    it (resolved, closed). Waiting statuses do not end a gap: nobody owns the wait
+    either. Business time is measured in ``calendar``, up to ``now`` while it lasts.
+    """
+    ordered = sorted(points, key=lambda p: p.at)
+    gaps: list[OwnerGap] = []
+    start = None
+    before = None
+    previous_holder = None
+    for point in ordered:
+        open_now = point.status not in stop_states
+        if start is None:
+            if point.holder is None and open_now:
+                start, before = point.at, previous_holder
+        elif point.holder is not None or not open_now:
+            gaps.append(
+                OwnerGap(
+                    start, point.at, before, point.holder, calendar.working_seconds(start, point.at)
+                )
+            )
+            start = None
+        if point.holder is not None:
+            previous_holder = point.holder
+    if start is not None:
+        gaps.append(
+            OwnerGap(start, None, before, None, calendar.working_seconds(start, max(now, start)))
+        )
+    return gaps

@@ -13,6 +13,7 @@ from .models import (
     Incident,
     IncidentSla,
     KnownError,
+    OwnershipGap,
     PriorityMatrix,
     ServiceLevelTarget,
 )
@@ -91,6 +92,12 @@ class IncidentFilterSet(BaseFilterSet):
         widget=CHECKBOXES,
     )
     breached = django_filters.BooleanFilter(method="filter_breached", label="Breached (any clock)")
+    ownership_gap = django_filters.ChoiceFilter(
+        choices=[("now", "Nobody owns it now"), ("ever", "Nobody owned it at some point")],
+        method="filter_ownership_gap",
+        label="Ownership gaps",
+        empty_label="Any",
+    )
     due_within_hours = django_filters.NumberFilter(
         method="filter_due_within",
         label="Due within (hours)",
@@ -102,8 +109,14 @@ class IncidentFilterSet(BaseFilterSet):
         model = Incident
         fields = (
             "q", "ecosystem", "service", "provider", "holder", "priority", "classification", "status",
-            "sla_state", "breached", "due_within_hours",
+            "sla_state", "breached", "ownership_gap", "due_within_hours",
         )  # fmt: skip
+
+    def filter_ownership_gap(self, queryset, name, value):
+        gaps = OwnershipGap.objects.all()
+        if value == "now":
+            gaps = gaps.filter(end__isnull=True)
+        return queryset.filter(pk__in=gaps.values("incident_id")) if value else queryset
 
     def filter_sla_state(self, queryset, name, value):
         if not value:
@@ -142,3 +155,36 @@ class IncidentSlaFilterSet(BaseFilterSet):
     class Meta(BaseFilterSet.Meta):
         model = IncidentSla
         fields = ("q", "ecosystem", "incident", "metric", "provider", "state")
+
+
+class OwnershipGapFilterSet(BaseFilterSet):
+    search_fields = ("incident__reference", "incident__title")
+    ecosystem = RestrictedModelChoiceFilter(
+        model=Ecosystem, field_name="incident__ecosystem", label="Ecosystem"
+    )
+    handed_over_by = RestrictedModelChoiceFilter(
+        model=Organisation, label="Left by (who held it before)"
+    )
+    open = django_filters.BooleanFilter(
+        field_name="end", lookup_expr="isnull", label="Still nobody's"
+    )
+    started_after = django_filters.DateFilter(field_name="start", lookup_expr="date__gte")
+    started_before = django_filters.DateFilter(field_name="start", lookup_expr="date__lte")
+    min_hours = django_filters.NumberFilter(
+        method="filter_min_hours", label="At least (business hours)", min_value=0, max_value=100000
+    )
+
+    class Meta(BaseFilterSet.Meta):
+        model = OwnershipGap
+        fields = (
+            "q",
+            "ecosystem",
+            "handed_over_by",
+            "open",
+            "started_after",
+            "started_before",
+            "min_hours",
+        )
+
+    def filter_min_hours(self, queryset, name, value):
+        return queryset.filter(business_seconds__gte=float(value) * 3600)

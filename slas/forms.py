@@ -1,20 +1,21 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
-from django.utils import timezone
 
 from core.filtersets import CheckboxList
 from core.forms import LineListField, RestrictedModelForm
 from core.forms.base import StyledFormMixin
-from siam.models import Organisation, Person
+from core.querysets import restrict_choices
+from siam.models import Organisation
 
-from . import services
+from . import actions, services
 from .choices import (
     AlertLevelChoices,
     EscalationActionChoices,
-    EventKindChoices,
+    EscalationClockChoices,
     IncidentStatusChoices,
 )
+from .lifecycle import SPECS, WAITING, Action
 from .models import (
     BusinessCalendar,
     CustomHoliday,
@@ -26,17 +27,7 @@ from .models import (
     WorkingPeriod,
 )
 
-PAUSABLE = [
-    (value, label)
-    for value, label in IncidentStatusChoices.choices
-    if value
-    not in (
-        IncidentStatusChoices.NEW,
-        IncidentStatusChoices.IN_PROGRESS,
-        IncidentStatusChoices.RESOLVED,
-        IncidentStatusChoices.CLOSED,
-    )
-]
+PAUSABLE = [(value, label) for value, label in IncidentStatusChoices.choices if value in WAITING]
 
 
 class BusinessCalendarForm(RestrictedModelForm):
@@ -174,11 +165,31 @@ class ServiceLevelTargetForm(RestrictedModelForm):
         widget=CheckboxList(),
         label="At the breach",
     )
+    escalation_metric = forms.ChoiceField(
+        choices=[
+            ("resolution", "The resolution clock"),
+            ("response", "The response clock"),
+            ("", "Both clocks"),
+        ],
+        required=False,
+        initial="resolution",
+        label="Escalate on",
+        help_text="Which clock's warnings and breach trigger the actions above. A late first "
+        "response is rarely a reason to take the ticket from the provider working on it.",
+    )
+    escalation_clock = forms.ChoiceField(
+        choices=[
+            ("", "The end-to-end SLA and the providers' OLAs"),
+            *EscalationClockChoices.choices,
+        ],
+        required=False,
+        label="For",
+    )
 
     class Meta:
         model = ServiceLevelTarget
         fields = (
-            "contract", "priority", "response_minutes", "resolution_minutes", "calendar", "pause_states",
+            "contract", "priority", "classification", "service", "response_minutes", "resolution_minutes", "calendar", "pause_states",
             "warning_1_percent", "warning_2_percent", "goal_resolution_minutes", "goal_note",
         )  # fmt: skip
 
@@ -197,10 +208,14 @@ class ServiceLevelTargetForm(RestrictedModelForm):
             "ecosystem"
         )
         self.fields["calendar"].label_from_instance = lambda c: f"{c} ({c.ecosystem})"
+        self.fields["classification"].label = "Kind of ticket"
         if self.instance.pk:
-            existing = list(self.instance.escalations.values_list("level", "action"))
+            rules = list(self.instance.escalations.all())
             for name, level in self.LEVEL_FIELDS.items():
-                self.fields[name].initial = [action for lvl, action in existing if lvl == level]
+                self.fields[name].initial = [r.action for r in rules if r.level == level]
+            if rules:
+                self.fields["escalation_metric"].initial = rules[0].metric
+                self.fields["escalation_clock"].initial = rules[0].clock
         elif not self.is_bound:
             self.fields["breach_actions"].initial = [EscalationActionChoices.NOTIFY]
 
@@ -209,7 +224,13 @@ class ServiceLevelTargetForm(RestrictedModelForm):
         if commit:
             target.escalations.all().delete()
             EscalationRule.objects.bulk_create(
-                EscalationRule(target=target, level=level, action=action)
+                EscalationRule(
+                    target=target,
+                    level=level,
+                    action=action,
+                    metric=self.cleaned_data.get("escalation_metric", ""),
+                    clock=self.cleaned_data.get("escalation_clock", ""),
+                )
                 for name, level in self.LEVEL_FIELDS.items()
                 for action in self.cleaned_data.get(name, [])
             )
@@ -283,136 +304,107 @@ class IncidentForm(RestrictedModelForm):
 
 
 class IncidentActionForm(StyledFormMixin, forms.Form):
-    """One form for what people do to an incident: each action appends to the timeline."""
+    """The form of one incident action, with only the inputs that action takes
+    (``slas.lifecycle.SPECS``); ``apply`` takes it through ``slas.actions.perform``."""
 
-    ACTIONS = [
-        ("handoff", "Hand off to another party"),
-        ("pause", "Pause (waiting for someone)"),
-        ("resume", "Resume work"),
-        ("resolve", "Resolve"),
-        ("reopen", "Reopen"),
-        ("close", "Close"),
-        ("comment", "Comment"),
-    ]
-    action = forms.ChoiceField(choices=ACTIONS)
-    holder = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, label="Hand to"
-    )
-    pause_status = forms.ChoiceField(choices=PAUSABLE, required=False, label="Waiting for")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    at = forms.DateTimeField(
-        required=False,
-        label="When",
-        help_text="Leave empty for now.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    NOTE_LABELS = {
+        Action.RESOLVE: "How it was resolved",
+        Action.REOPEN: "Why it is reopened",
+        Action.COMMENT: "Comment",
+        Action.OVERRIDE_PRIORITY: "Reason",
+    }
 
-    def __init__(self, *args, incident, **kwargs):
+    def __init__(self, *args, action, incident, user, **kwargs):
+        # One form per action on the page: ids (and so labels) must not collide.
+        kwargs.setdefault("auto_id", f"id_{action}_%s")
         super().__init__(*args, **kwargs)
+        self.action = Action(action)
+        self.spec = SPECS[self.action]
         self.incident = incident
-        self.fields["holder"].queryset = Organisation.objects.filter(
-            pk__in=incident.ecosystem.party_ids()
-        )
+        self.user = user
+        for name in self.spec.fields:
+            field = self._field(name)
+            if field is not None:
+                # Whether an input is missing is the lifecycle's call, so the page and
+                # the API say the same; the browser is still told what is required.
+                field.required = False
+                if name in self.spec.required or name in ("approver", "on_behalf_reason"):
+                    field.widget.attrs["required"] = True
+                self.fields[name] = field
         self._style_widgets()
 
-    def clean(self):
-        cleaned = super().clean()
-        action = cleaned.get("action")
-        if action == "handoff" and not cleaned.get("holder"):
-            self.add_error("holder", "Choose the party that takes it over.")
-        if action == "pause" and not cleaned.get("pause_status"):
-            self.add_error("pause_status", "Say who you are waiting for.")
-        if action == "comment" and not cleaned.get("note", "").strip():
-            self.add_error("note", "Write the comment.")
-        when = cleaned.get("at")
-        if when and when > timezone.now() + timezone.timedelta(minutes=5):
-            self.add_error("at", "An event cannot be in the future.")
-        return cleaned
+    def _field(self, name):
+        incident = self.incident
+        if name == "holder":
+            parties = restrict_choices(
+                Organisation.objects.filter(pk__in=incident.ecosystem.party_ids()), self.user
+            )
+            return forms.ModelChoiceField(
+                parties.exclude(pk=incident.holder_id) if incident.holder_id else parties,
+                required=False,
+                label="Hand to",
+                empty_label="Nobody (back to the queue)",
+                help_text=self.spec.help,
+            )
+        if name == "waiting_for":
+            choices = [(s, label) for s, label in PAUSABLE if s != incident.status]
+            return forms.ChoiceField(choices=choices, label="Waiting for")
+        if name == "note":
+            return forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label=self.NOTE_LABELS.get(self.action, "Note"),
+                max_length=4000,
+                help_text="" if self.action is Action.HAND_OFF else self.spec.help,
+            )
+        if name == "at":
+            return forms.DateTimeField(
+                label="When",
+                required=False,
+                help_text="Leave empty for now.",
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            )
+        if name in ("approver", "on_behalf_reason"):
+            return self._approval_field(name)
+        if name == "priority":
+            matrix = (
+                PriorityMatrix.objects.filter(ecosystem_id=incident.ecosystem_id).first()
+                or PriorityMatrix()
+            )
+            choices = [(p, p) for p in matrix.priorities if p != incident.priority]
+            return forms.ChoiceField(choices=choices, label="New priority")
+        if name == "known_error":
+            return forms.ModelChoiceField(
+                restrict_choices(
+                    KnownError.objects.filter(ecosystem_id=incident.ecosystem_id), self.user
+                ),
+                label="Known error",
+                help_text=self.spec.help,
+            )
+        raise ValueError(name)
 
-    def apply(self, author):
-        data = self.cleaned_data
-        action = data["action"]
-        kwargs = {"at": data.get("at") or None, "note": data.get("note", ""), "author": author}
-        if action == "handoff":
-            return services.record_event(
-                self.incident,
-                kind=EventKindChoices.HANDOFF,
-                holder=data["holder"],
-                status=IncidentStatusChoices.IN_PROGRESS
-                if self.incident.status == IncidentStatusChoices.NEW
-                else None,
-                **kwargs,
+    def _approval_field(self, name):
+        own = actions.approvers(self.incident).filter(user=self.user).first() if self.user else None
+        if own is not None:
+            # The approver approves in their own name: nothing to choose or explain.
+            return None
+        if name == "approver":
+            return forms.ModelChoiceField(
+                actions.approvers(self.incident),
+                label="Approved by",
+                help_text="A holder of the customer's approving role.",
             )
-        if action == "pause":
-            return services.record_event(
-                self.incident, kind=EventKindChoices.STATUS, status=data["pause_status"], **kwargs
-            )
-        if action == "resume":
-            return services.record_event(
-                self.incident,
-                kind=EventKindChoices.STATUS,
-                status=IncidentStatusChoices.IN_PROGRESS,
-                **kwargs,
-            )
-        if action == "resolve":
-            return services.record_event(
-                self.incident,
-                kind=EventKindChoices.RESOLVED,
-                status=IncidentStatusChoices.RESOLVED,
-                **kwargs,
-            )
-        if action == "reopen":
-            return services.record_event(
-                self.incident,
-                kind=EventKindChoices.REOPENED,
-                status=IncidentStatusChoices.IN_PROGRESS,
-                **kwargs,
-            )
-        if action == "close":
-            return services.record_event(
-                self.incident,
-                kind=EventKindChoices.STATUS,
-                status=IncidentStatusChoices.CLOSED,
-                **kwargs,
-            )
-        return services.record_event(self.incident, kind=EventKindChoices.COMMENT, **kwargs)
-
-
-class ApproveChangeForm(StyledFormMixin, forms.Form):
-    approver = forms.ModelChoiceField(
-        queryset=Person.objects.none(), label="Approved by (customer business owner)"
-    )
-
-    def __init__(self, *args, incident, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.incident = incident
-        self.fields["approver"].queryset = Person.objects.filter(
-            organisation_id=incident.ecosystem.customer_id
+        return forms.CharField(
+            max_length=300,
+            label="How they approved it",
+            help_text="You record it on their behalf; this is kept with the approval.",
         )
-        self._style_widgets()
 
-
-class PriorityOverrideForm(StyledFormMixin, forms.Form):
-    priority = forms.ChoiceField(choices=())
-    reason = forms.CharField(max_length=300, help_text="Kept with the incident, with your name.")
-
-    def __init__(self, *args, incident, **kwargs):
-        super().__init__(*args, **kwargs)
-        matrix = (
-            PriorityMatrix.objects.filter(ecosystem_id=incident.ecosystem_id).first()
-            or PriorityMatrix()
-        )
-        self.fields["priority"].choices = [(p, p) for p in matrix.priorities]
-        self.fields["priority"].initial = incident.priority
-        self._style_widgets()
-
-
-class ApplyKnownErrorForm(StyledFormMixin, forms.Form):
-    known_error = forms.ModelChoiceField(queryset=KnownError.objects.none(), label="Known error")
-
-    def __init__(self, *args, incident, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["known_error"].queryset = KnownError.objects.filter(
-            ecosystem_id=incident.ecosystem_id
-        )
-        self._style_widgets()
+    def apply(self):
+        """Take the action; False (with the errors on the form) when it is refused."""
+        try:
+            actions.perform(self.incident, self.action, self.cleaned_data, user=self.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+            return False
+        return True

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from core.models import PrimaryModel
+from core.models import PrimaryModel, UrlNameMixin
 from core.querysets import RestrictedQuerySet
 from siam.choices import LayerChoices
 from siam.models import Contract, EcosystemScopedModel, Organisation, Person, Service
@@ -24,6 +24,7 @@ from .choices import (
     AlertLevelChoices,
     ClassificationChoices,
     EscalationActionChoices,
+    EscalationClockChoices,
     EventKindChoices,
     IncidentStatusChoices,
     MetricChoices,
@@ -231,10 +232,26 @@ class PriorityMatrix(EcosystemScopedModel):
 
 
 class ServiceLevelTarget(PrimaryModel):
-    """Per priority, the response and resolution time a contract commits to."""
+    """Per priority, the response and resolution time a contract commits to; optionally
+    only for one classification (a change request is not an incident) and one service.
+    The most specific target of a contract applies (docs/sla.md, "Which target applies")."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="targets")
     priority = models.CharField(max_length=30)
+    classification = models.CharField(
+        max_length=20,
+        choices=ClassificationChoices.choices,
+        blank=True,
+        help_text="Only for tickets of this kind. Empty: any kind without a target of its own.",
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_level_targets",
+        help_text="Only for this service. Empty: every service the contract covers.",
+    )
     response_minutes = models.PositiveIntegerField(
         null=True, blank=True, help_text="Business minutes to first response."
     )
@@ -253,13 +270,20 @@ class ServiceLevelTarget(PrimaryModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ("contract__reference", "priority")
+        ordering = ("contract__reference", "priority", "classification")
         verbose_name = "service-level target"
         constraints = [
             models.UniqueConstraint(
-                fields=("contract", "priority"),
+                fields=("contract", "priority", "classification"),
+                condition=Q(service__isnull=True),
                 name="slas_target_unique_priority_per_contract",
-                violation_error_message="This contract already has a target for this priority.",
+                violation_error_message="This contract already has a target for this priority and kind of ticket.",
+            ),
+            models.UniqueConstraint(
+                fields=("contract", "priority", "classification", "service"),
+                condition=Q(service__isnull=False),
+                name="slas_target_unique_priority_per_service",
+                violation_error_message="This contract already has a target for this priority, kind of ticket and service.",
             ),
             models.CheckConstraint(
                 condition=Q(warning_1_percent__lt=models.F("warning_2_percent"))
@@ -270,7 +294,18 @@ class ServiceLevelTarget(PrimaryModel):
         ]
 
     def __str__(self):
-        return f"{self.contract.reference} {self.priority}"
+        scope = [self.get_classification_display()] if self.classification else []
+        if self.service_id:
+            scope.append(str(self.service))
+        return f"{self.contract.reference} {self.priority}" + (
+            f" ({', '.join(scope)})" if scope else ""
+        )
+
+    @property
+    def specificity(self) -> int:
+        """How narrowly it applies: a service-specific target beats a kind-specific one,
+        which beats the priority-only one."""
+        return (2 if self.service_id else 0) + (1 if self.classification else 0)
 
     @classmethod
     def access_filter(cls, context, action):
@@ -310,29 +345,64 @@ class ServiceLevelTarget(PrimaryModel):
             and self.calendar.ecosystem_id != self.contract.ecosystem_id
         ):
             errors["calendar"] = "Choose a calendar of the contract's ecosystem."
+        if self.service_id and self.contract_id:
+            covered = set(self.contract.services.values_list("pk", flat=True))
+            if self.service.ecosystem_id != self.contract.ecosystem_id or (
+                covered and self.service_id not in covered
+            ):
+                errors["service"] = "Choose a service the contract covers."
         if errors:
             raise ValidationError(errors)
 
 
 class EscalationRule(models.Model):
-    """What happens when a target's threshold is crossed."""
+    """What happens when one clock of a target crosses a threshold.
+
+    A rule names the metric (response or resolution) and the clock (the end-to-end SLA
+    or a provider's OLA) it follows; empty means either. A new rule follows the
+    resolution clock: a late first response is no reason to take the ticket away
+    from the provider working on it.
+    """
 
     target = models.ForeignKey(
         ServiceLevelTarget, on_delete=models.CASCADE, related_name="escalations"
     )
     level = models.CharField(max_length=20, choices=AlertLevelChoices.choices)
+    metric = models.CharField(
+        max_length=20,
+        choices=MetricChoices.choices,
+        blank=True,
+        default=MetricChoices.RESOLUTION,
+        help_text="The clock's metric. Empty: response and resolution.",
+    )
+    clock = models.CharField(
+        max_length=20,
+        choices=EscalationClockChoices.choices,
+        blank=True,
+        help_text="Empty: the end-to-end SLA and the providers' OLAs.",
+    )
     action = models.CharField(max_length=30, choices=EscalationActionChoices.choices)
 
     class Meta:
-        ordering = ("target", "level", "action")
+        ordering = ("target", "level", "metric", "clock", "action")
         constraints = [
             models.UniqueConstraint(
-                fields=("target", "level", "action"), name="slas_escalation_unique"
+                fields=("target", "level", "metric", "clock", "action"),
+                name="slas_escalation_unique",
             )
         ]
 
     def __str__(self):
-        return f"{self.get_level_display()}: {self.get_action_display()}"
+        metric = self.get_metric_display().lower() if self.metric else "any"
+        clock = self.get_clock_display() if self.clock else "any clock"
+        return f"{self.get_level_display()} ({metric}, {clock}): {self.get_action_display()}"
+
+    def follows(self, metric: str, is_end_to_end: bool) -> bool:
+        if self.metric and self.metric != metric:
+            return False
+        if self.clock == EscalationClockChoices.END_TO_END and not is_end_to_end:
+            return False
+        return not (self.clock == EscalationClockChoices.OLA and is_end_to_end)
 
 
 # --- Operation handbook -------------------------------------------------------------------
@@ -422,6 +492,20 @@ class Incident(EcosystemScopedModel):
         help_text="The customer's business owner who approved the change.",
     )
     change_approved_at = models.DateTimeField(null=True, blank=True)
+    change_approval_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who recorded the approval: the approver, or the integrator on their behalf.",
+    )
+    change_approval_on_behalf = models.BooleanField(default=False)
+    change_approval_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why the integrator recorded it on the approver's behalf.",
+    )
     known_error = models.ForeignKey(
         KnownError, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
     )
@@ -549,6 +633,12 @@ class IncidentSla(models.Model):
     warning_2_recorded_at = models.DateTimeField(null=True, blank=True)
     breach_recorded_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField()
+    #: Business seconds each party held it while the clock could count, keyed by
+    #: organisation id ("none": nobody owned it): who used the SLA budget.
+    party_seconds = models.JSONField(default=dict, blank=True)
+    #: Set when a target or calendar it depends on changed; cleared by the repair
+    #: that recomputes it. Until then the figures are those of the old rules.
+    recompute_pending_since = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -594,6 +684,69 @@ class IncidentSla(models.Model):
     @property
     def is_end_to_end(self) -> bool:
         return self.provider_id is None
+
+
+class OwnershipGap(UrlNameMixin, models.Model):
+    """A stretch of time in which nobody owned an open incident (it sat in a queue, or
+    the tool cleared its assignment group). Derived from the timeline with the SLA
+    state; ``business_seconds`` is measured in the end-to-end SLA's calendar."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="ownership_gaps")
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True, help_text="Empty while nobody owns it.")
+    business_seconds = models.FloatField(default=0)
+    handed_over_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The party that held it before nobody did.",
+    )
+    taken_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The party that took it on afterwards.",
+    )
+    computed_at = models.DateTimeField()
+    alerted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-start",)
+        verbose_name = "ownership gap"
+        constraints = [
+            models.UniqueConstraint(fields=("incident", "start"), name="slas_gap_unique_start")
+        ]
+        indexes = [
+            models.Index(
+                fields=("start",),
+                condition=Q(end__isnull=True, alerted_at__isnull=True),
+                name="slas_gap_open_unalerted",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.incident.reference}: nobody owned it from {self.start:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.incident.get_absolute_url()
+
+    @classmethod
+    def access_filter(cls, context, action):
+        return Q(
+            incident_id__in=Incident.objects.filter(Incident.access_filter(context, action)).values(
+                "pk"
+            )
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.end is None
 
 
 class SlaAlert(models.Model):

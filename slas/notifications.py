@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
@@ -14,12 +16,7 @@ from raci.choices import ProcessChoices
 from raci.services import accountable_users
 from siam.choices import MembershipRoleChoices
 
-from .choices import (
-    AlertLevelChoices,
-    ClassificationChoices,
-    EscalationActionChoices,
-    EventKindChoices,
-)
+from .choices import AlertLevelChoices, ClassificationChoices, EscalationActionChoices
 from .models import EscalationRule, Notification, PriorityMatrix, SlaAlert
 
 #: Which RACI process decides who hears about an incident of each classification.
@@ -124,16 +121,19 @@ def _notify(alert: SlaAlert) -> None:
 
 
 def _escalate(alert: SlaAlert) -> None:
-    from . import services
+    """Take the actions of the rules that follow this clock (metric and end-to-end or
+    OLA) at this level, through the same write path as a person would."""
+    from django.core.exceptions import ValidationError
+
+    from .actions import Action, perform
 
     sla = alert.incident_sla
     incident = sla.incident
-    actions = set(
-        EscalationRule.objects.filter(target_id=sla.target_id, level=alert.level).values_list(
-            "action", flat=True
-        )
-    )
+    rules = EscalationRule.objects.filter(target_id=sla.target_id, level=alert.level)
+    actions = {rule.action for rule in rules if rule.follows(sla.metric, sla.is_end_to_end)}
     system = get_system_user()
+    what = f"{alert.get_level_display().lower()} of the {sla}"
+    steps = []
     if EscalationActionChoices.RAISE_PRIORITY in actions and incident.is_open:
         matrix = (
             PriorityMatrix.objects.filter(ecosystem_id=incident.ecosystem_id).first()
@@ -141,19 +141,102 @@ def _escalate(alert: SlaAlert) -> None:
         )
         raised = matrix.raised(incident.priority)
         if raised != incident.priority:
-            services.change_priority(
-                incident,
-                raised,
-                reason=f"Escalation: {alert.get_level_display().lower()} of {sla}",
-                author=system,
+            steps.append(
+                (Action.OVERRIDE_PRIORITY, {"priority": raised, "note": f"Escalation: {what}"})
             )
     if EscalationActionChoices.HAND_TO_INTEGRATOR in actions and incident.is_open:
         integrator = incident.ecosystem.integrator_id
         if incident.holder_id != integrator:
-            services.record_event(
-                incident,
-                kind=EventKindChoices.HANDOFF,
-                holder=integrator,
-                note=f"Escalation: handed to the integrator after the {alert.get_level_display().lower()}",
-                author=system,
+            steps.append(
+                (
+                    Action.HAND_OFF,
+                    {
+                        "holder": integrator,
+                        "note": f"Escalation: handed to the integrator after the {what}",
+                    },
+                )
             )
+    for action, values in steps:
+        try:
+            perform(incident, action, values, user=system)
+        except ValidationError:
+            # The incident moved on meanwhile (resolved, already handed back): the
+            # lifecycle refuses the step, and the alert is still notified.
+            continue
+        incident.refresh_from_db()
+
+
+def gap_alert_seconds() -> float:
+    return getattr(settings, "SIAM_OWNERSHIP_GAP_ALERT_MINUTES", 60) * 60
+
+
+def alert_ownership_gaps(at=None) -> int:
+    """Tell the integrator about each open incident nobody has owned for longer than
+    ``SIAM_OWNERSHIP_GAP_ALERT_MINUTES`` business minutes; once per gap.
+
+    Only gaps whose wall-clock length already passes the threshold are candidates
+    (business time never exceeds it); those are recomputed now, so the business time
+    compared is today's, not the last recompute's.
+    """
+    from . import services
+    from .models import Incident, OwnershipGap
+
+    moment = at or services.now()
+    threshold = gap_alert_seconds()
+    candidates = OwnershipGap.objects.filter(
+        end__isnull=True,
+        alerted_at__isnull=True,
+        start__lte=moment - timedelta(seconds=threshold),
+    ).values_list("incident_id", flat=True)[:500]
+    incident_ids = sorted(set(candidates))
+    if not incident_ids:
+        return 0
+    services.recompute_incidents([Incident(pk=pk) for pk in incident_ids], at=moment)
+    sent = 0
+    with transaction.atomic():
+        due = list(
+            OwnershipGap.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("incident__ecosystem", "handed_over_by")
+            .filter(
+                incident_id__in=incident_ids,
+                end__isnull=True,
+                alerted_at__isnull=True,
+                business_seconds__gte=threshold,
+            )
+        )
+        for gap in due:
+            _notify_gap(gap)
+            gap.alerted_at = moment
+            sent += 1
+        OwnershipGap.objects.bulk_update(due, ["alerted_at"])
+    return sent
+
+
+def _notify_gap(gap) -> None:
+    from .charts import duration
+
+    incident = gap.incident
+    left_by = f" since {gap.handed_over_by} let it go" if gap.handed_over_by_id else ""
+    text = (
+        f"{incident.reference} ({incident.priority}) has had no owner for "
+        f"{duration(gap.business_seconds)} of business time{left_by}. {incident.title}"
+    )[:500]
+    users = list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation_id=incident.ecosystem.integrator_id,
+            memberships__role__in=[MembershipRoleChoices.EDITOR, MembershipRoleChoices.ADMIN],
+        )
+        .distinct()
+    )
+    Notification.objects.bulk_create(
+        [Notification(user=user, incident=incident, message=text) for user in users]
+    )
+    mails = [
+        (f"[SIAM] {text[:120]}", text, settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in users
+        if user.email
+    ]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))

@@ -26,13 +26,19 @@ from .calendar import WorkingCalendar
 from .choices import (
     STOP_STATUSES,
     AlertLevelChoices,
-    ClassificationChoices,
     EventKindChoices,
     IncidentStatusChoices,
     MetricChoices,
     SlaStateChoices,
 )
-from .clock import ANY_HOLDER, ClockResult, ClockState, TimelinePoint, evaluate
+from .clock import (
+    ANY_HOLDER,
+    ClockResult,
+    ClockState,
+    TimelinePoint,
+    evaluate,
+    ownership_gaps,
+)
 from .models import BusinessCalendar, Incident, IncidentEvent, IncidentSla, ServiceLevelTarget
 
 NO_OWNER_GAP_SECONDS = getattr(settings, "SIAM_NO_OWNER_GAP_MINUTES", 30) * 60
@@ -118,14 +124,27 @@ def _targets_by_ecosystem(ecosystem_ids) -> dict[int, list[ServiceLevelTarget]]:
 def applicable_targets(
     incident: Incident, targets: list[ServiceLevelTarget], holder_ids: set[int]
 ) -> list[Applicable]:
-    found = []
+    """Per contract, the most specific target for the incident's priority: one for its
+    service and kind of ticket, else its kind, else its service, else the
+    priority-only one (docs/sla.md, "Which target applies")."""
+    best: dict[int, ServiceLevelTarget] = {}
     for target in targets:
         contract = target.contract
         if target.priority != incident.priority:
             continue
+        if target.classification and target.classification != incident.classification:
+            continue
+        if target.service_id and target.service_id != incident.service_id:
+            continue
         covered = {s.pk for s in contract.services.all()}
         if covered and incident.service_id not in covered:
             continue
+        current = best.get(contract.pk)
+        if current is None or target.specificity > current.specificity:
+            best[contract.pk] = target
+    found = []
+    for target in best.values():
+        contract = target.contract
         if contract.kind == ContractKindChoices.SLA:
             found.append(Applicable(target, None))
         elif contract.supplier_id in holder_ids:
@@ -238,11 +257,14 @@ def store_clocks(
         for row in IncidentSla.objects.filter(incident_id__in=incident_ids)
     }
     to_create, to_update, keep = [], [], set()
+    gaps: dict[int, list] = {}
     for incident, events, holder_ids in timelines:
         points = timeline_points(events)
-        for applicable in applicable_targets(
-            incident, targets.get(incident.ecosystem_id, []), holder_ids
-        ):
+        found = applicable_targets(incident, targets.get(incident.ecosystem_id, []), holder_ids)
+        gaps[incident.pk] = ownership_gaps(
+            points, _gap_calendar(found, calendars), now=moment, stop_states=STOP_STATUSES
+        )
+        for applicable in found:
             calendar = calendars.get(applicable.target.calendar)
             for metric in (MetricChoices.RESPONSE, MetricChoices.RESOLUTION):
                 result = evaluate_clock(incident, points, applicable, metric, calendar, moment)
@@ -260,7 +282,7 @@ def store_clocks(
                 (to_update if row.pk else to_create).append(row)
     fields = [
         "state", "counted_seconds", "target_seconds", "due_at", "warning_1_at", "warning_2_at", "breach_at",
-        "computed_at", "provider",
+        "computed_at", "provider", "party_seconds", "recompute_pending_since",
     ]  # fmt: skip
     with transaction.atomic():
         IncidentSla.objects.bulk_create(to_create, batch_size=1000)
@@ -274,7 +296,51 @@ def store_clocks(
         ]
         if stale:
             IncidentSla.objects.filter(pk__in=stale).delete()
+        store_gaps(gaps, moment)
     return len(to_create) + len(to_update)
+
+
+_ALWAYS = WorkingCalendar.twenty_four_seven("UTC")
+
+
+def _gap_calendar(found: list[Applicable], calendars: CalendarCache) -> WorkingCalendar:
+    """Gaps are measured in the end-to-end SLA's calendar (the customer's hours), in a
+    provider's when only OLAs apply, around the clock when no target applies."""
+    ordered = sorted(found, key=lambda a: a.provider_id is not None)
+    return calendars.get(ordered[0].target.calendar) if ordered else _ALWAYS
+
+
+def store_gaps(gaps: dict[int, list], moment: datetime) -> None:
+    """Store the ownership gaps of these incidents: a gap keeps its row (and id, and
+    whether it was alerted) while it keeps its start; gaps the timeline no longer
+    has are removed."""
+    from .models import OwnershipGap
+
+    existing = {
+        (row.incident_id, row.start): row
+        for row in OwnershipGap.objects.filter(incident_id__in=list(gaps))
+    }
+    to_create, to_update, kept = [], [], set()
+    for incident_id, found in gaps.items():
+        for gap in found:
+            key = (incident_id, gap.start)
+            kept.add(key)
+            row = existing.get(key) or OwnershipGap(incident_id=incident_id, start=gap.start)
+            row.end = gap.end
+            row.business_seconds = gap.business_seconds
+            row.handed_over_by_id = gap.handed_over_by
+            row.taken_by_id = gap.taken_by
+            row.computed_at = moment
+            (to_update if row.pk else to_create).append(row)
+    gone = [row.pk for key, row in existing.items() if key not in kept]
+    if gone:
+        OwnershipGap.objects.filter(pk__in=gone).delete()
+    OwnershipGap.objects.bulk_create(to_create, batch_size=1000)
+    OwnershipGap.objects.bulk_update(
+        to_update,
+        ["end", "business_seconds", "handed_over_by", "taken_by", "computed_at"],
+        batch_size=1000,
+    )
 
 
 def _apply(
@@ -289,6 +355,12 @@ def _apply(
     row.breach_at = result.crossings.get(100)
     row.state = SlaStateChoices(result.state.value)
     row.computed_at = now
+    row.party_seconds = {
+        ("none" if party is None else str(party)): round(seconds, 3)
+        for party, seconds in result.party_seconds.items()
+        if seconds
+    }
+    row.recompute_pending_since = None
     if row.breach_recorded_at is not None:
         # A recorded breach is never undone by a later edit of the target or calendar.
         row.state = SlaStateChoices.BREACHED
@@ -366,6 +438,10 @@ def open_incident(incident: Incident, *, author=None, at: datetime | None = None
     return incident
 
 
+#: ``record_event(holder=...)`` default: the holder stays as it is (None is nobody).
+UNCHANGED = object()
+
+
 @transaction.atomic
 def record_event(
     incident: Incident,
@@ -373,25 +449,30 @@ def record_event(
     kind: str,
     at: datetime | None = None,
     status: str | None = None,
-    holder=None,
+    holder=UNCHANGED,
     note: str = "",
     author=None,
 ) -> IncidentEvent:
     """Append an event to the timeline, update the incident and its SLA state.
 
-    ``status`` and ``holder`` are the values after the event (unchanged when None).
-    Events may arrive late (an older instant): the timeline is re-read in order.
+    The timeline primitive under ``slas.actions``, which decides *whether* an action
+    may happen; nothing else writes a typed event. ``status`` is the value after the
+    event (unchanged when None), ``holder`` too (``UNCHANGED`` by default; None hands
+    it to nobody). Events may arrive late (an older instant): the timeline is re-read
+    in order.
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     at = at or now()
     last = incident.events.order_by("-at", "-sequence", "-id").first()
     new_status = status or (last.status if last else incident.status)
-    new_holder_id = (
-        (holder.pk if hasattr(holder, "pk") else holder)
-        if holder is not None
-        else (last.holder_id if last else incident.holder_id)
-    )
-    _check_transition(incident, kind, new_status, at)
+    if holder is UNCHANGED:
+        new_holder_id = last.holder_id if last else incident.holder_id
+    else:
+        new_holder_id = holder.pk if hasattr(holder, "pk") else holder
+    if at < incident.opened_at:
+        raise ValidationError(
+            {"at": "An event cannot be earlier than the opening of the incident."}
+        )
     event = IncidentEvent.objects.create(
         incident=incident,
         at=at,
@@ -406,27 +487,6 @@ def record_event(
     _refresh_incident(incident, author)
     recompute_incidents([incident])
     return event
-
-
-def _check_transition(incident: Incident, kind: str, new_status: str, at: datetime) -> None:
-    if at < incident.opened_at:
-        raise ValidationError(
-            {"at": "An event cannot be earlier than the opening of the incident."}
-        )
-    if kind == EventKindChoices.REOPENED and incident.is_open:
-        raise ValidationError({"kind": "Only a resolved or closed incident can be reopened."})
-    if kind == EventKindChoices.RESOLVED and not incident.is_open:
-        raise ValidationError({"kind": "The incident is already resolved."})
-    if (
-        incident.classification == ClassificationChoices.CHANGE_REQUEST
-        and incident.change_approved_at is None
-        and new_status not in (IncidentStatusChoices.NEW, IncidentStatusChoices.CLOSED)
-        and kind
-        not in (EventKindChoices.COMMENT, EventKindChoices.HANDOFF, EventKindChoices.APPROVAL)
-    ):
-        raise ValidationError(
-            {"status": "A change request needs the business owner's approval before work starts."}
-        )
 
 
 def _refresh_incident(incident: Incident, author) -> None:
@@ -456,70 +516,6 @@ def derive_from_timeline(incident: Incident, events: list[IncidentEvent]) -> Non
         previous = event.status
     incident.resolved_at = resolved_at if last.status in STOP_STATUSES else None
     incident.closed_at = last.at if last.status == IncidentStatusChoices.CLOSED else None
-
-
-@transaction.atomic
-def approve_change(
-    incident: Incident, approver, *, at: datetime | None = None, author=None
-) -> IncidentEvent:
-    """Record the customer business owner's approval; the change's clock starts here."""
-    if incident.classification != ClassificationChoices.CHANGE_REQUEST:
-        raise ValidationError("Only change requests need approval.")
-    if approver.organisation_id != incident.ecosystem.customer_id:
-        raise ValidationError(
-            {"approver": "The approval must come from the customer's business owner."}
-        )
-    at = at or now()
-    incident.change_approved_by = approver
-    incident.change_approved_at = at
-    incident._history_user = author
-    incident.save(update_fields=["change_approved_by", "change_approved_at", "last_updated"])
-    return record_event(
-        incident,
-        kind=EventKindChoices.APPROVAL,
-        at=at,
-        note=f"Approved by {approver}",
-        author=author,
-    )
-
-
-@transaction.atomic
-def change_priority(
-    incident: Incident, priority: str, *, reason: str, author, at=None
-) -> IncidentEvent:
-    """A manual override, recorded with its reason and author."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the priority is overridden."})
-    previous = incident.priority
-    incident.priority = priority
-    incident.priority_overridden = True
-    incident.priority_override_reason = reason
-    incident.priority_override_by = author
-    incident._history_user = author
-    incident.save()
-    return record_event(
-        incident,
-        kind=EventKindChoices.PRIORITY,
-        at=at,
-        note=f"Priority {previous} → {priority}: {reason}",
-        author=author,
-    )
-
-
-@transaction.atomic
-def apply_known_error(incident: Incident, known_error, *, author=None, at=None) -> IncidentEvent:
-    """Apply a handbook workaround: recorded on the timeline, and the incident resolved."""
-    incident.known_error = known_error
-    incident._history_user = author
-    incident.save(update_fields=["known_error", "last_updated"])
-    return record_event(
-        incident,
-        kind=EventKindChoices.RESOLVED,
-        status=IncidentStatusChoices.RESOLVED,
-        at=at,
-        note=f"Workaround of {known_error.reference} applied: {known_error.workaround}",
-        author=author,
-    )
 
 
 # --- Thresholds crossing (the beat task) -----------------------------------------------------

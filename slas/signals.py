@@ -10,8 +10,17 @@ from .models import BusinessCalendar, CustomHoliday, ServiceLevelTarget, Working
 
 
 def _schedule(ecosystem_id):
+    """Mark the open incidents' clocks as awaiting the repair (UI and API say so until
+    it has stored new figures), then queue it."""
+    from django.utils import timezone
+
+    from .choices import STOP_STATUSES
+    from .models import IncidentSla
     from .tasks import repair_sla
 
+    IncidentSla.objects.filter(incident__ecosystem_id=ecosystem_id).exclude(
+        incident__status__in=STOP_STATUSES
+    ).update(recompute_pending_since=timezone.now())
     enqueue_on_commit(repair_sla, [ecosystem_id])
 
 

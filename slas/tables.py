@@ -10,9 +10,12 @@ from .models import (
     Incident,
     IncidentSla,
     KnownError,
+    OwnershipGap,
     PriorityMatrix,
     ServiceLevelTarget,
 )
+
+NUMBER = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 SLA_COLOURS = {
     "running": "blue",
@@ -191,3 +194,28 @@ class IncidentSlaTable(tables.Table):
         model = IncidentSla
         fields = ("incident", "metric", "provider", "state", "due_at", "breach_recorded_at")
         attrs = {"class": "table table-vcenter card-table"}
+
+
+class OwnershipGapTable(BaseTable):
+    incident = tables.Column(linkify=lambda record: record.incident.get_absolute_url())
+    title = tables.Column(accessor="incident__title", verbose_name="Title", orderable=False)
+    ecosystem = tables.Column(accessor="incident__ecosystem", verbose_name="Ecosystem")
+    start = tables.DateTimeColumn(format="j M Y H:i", verbose_name="Nobody's from")
+    end = tables.DateTimeColumn(format="j M Y H:i", verbose_name="Until", default="still nobody's")
+    business_seconds = tables.Column(verbose_name="Business time", attrs=NUMBER)
+    handed_over_by = tables.Column(verbose_name="Left by", default="— (opened unassigned)")
+    taken_by = tables.Column(verbose_name="Taken on by", default="—")
+
+    class Meta(BaseTable.Meta):
+        model = OwnershipGap
+        fields = (
+            "incident", "title", "ecosystem", "start", "end", "business_seconds", "handed_over_by", "taken_by",
+        )  # fmt: skip
+        order_by = ("-start",)
+        exclude = ("actions",)
+
+    def render_incident(self, record):
+        return record.incident.reference
+
+    def render_business_seconds(self, value):
+        return duration(value)

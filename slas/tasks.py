@@ -9,10 +9,12 @@ from . import notifications, services
 
 @shared_task(ignore_result=True)
 def scan_sla_thresholds():
-    """Every minute: record the warnings and breaches whose instant has passed."""
+    """Every minute: record the warnings and breaches whose instant has passed, and
+    alert the integrator to incidents nobody has owned for too long."""
     alert_ids = services.record_crossings()
     if alert_ids:
         enqueue_on_commit(dispatch_sla_alerts, alert_ids)
+    notifications.alert_ownership_gaps()
     return len(alert_ids)
 
 

@@ -13,10 +13,11 @@ urlpatterns = [
     *crud("known-errors", views, "KnownError"),
     *crud("incidents", views, "Incident"),
     path(
-        "incidents/<int:pk>/<slug:kind>/",
+        "incidents/<int:pk>/actions/<slug:kind>/",
         views.IncidentActionView.as_view(),
         name="incident_action",
     ),
+    path("ownership-gaps/", views.OwnershipGapListView.as_view(), name="ownershipgap_list"),
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path("report/", views.ServiceLevelReportView.as_view(), name="report"),
 ]

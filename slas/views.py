@@ -2,19 +2,18 @@
 notifications and the service-level report."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min, OuterRef, Prefetch, Subquery
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
 from core.db import subquery_count
-from core.querysets import CHANGE, VIEW
+from core.querysets import VIEW
 from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
-from . import charts, filtersets, forms, reports, services, tables
-from .choices import ClassificationChoices, MetricChoices, SlaStateChoices
+from . import actions, charts, filtersets, forms, reports, services, tables
+from .choices import MetricChoices, SlaStateChoices
 from .models import (
     BusinessCalendar,
     Incident,
@@ -22,6 +21,7 @@ from .models import (
     IncidentSla,
     KnownError,
     Notification,
+    OwnershipGap,
     PriorityMatrix,
     ServiceLevelTarget,
 )
@@ -273,21 +273,14 @@ class IncidentView(ObjectView):
         legend = [
             (names.get(pk, "nobody"), colour) for pk, colour in colours.items() if pk in names
         ]
-        may_change = Incident.objects.restrict(request.user, CHANGE).filter(pk=instance.pk).exists()
         return {
             "bars": bars,
             "legend": legend,
             "events": list(instance.events.all()),
-            "action_form": forms.IncidentActionForm(incident=instance) if may_change else None,
-            "approve_form": forms.ApproveChangeForm(incident=instance)
-            if may_change
-            and instance.classification == ClassificationChoices.CHANGE_REQUEST
-            and not instance.change_approved_at
-            else None,
-            "priority_form": forms.PriorityOverrideForm(incident=instance) if may_change else None,
-            "known_error_form": forms.ApplyKnownErrorForm(incident=instance)
-            if may_change and instance.is_open
-            else None,
+            "action_forms": [
+                forms.IncidentActionForm(action=action, incident=instance, user=request.user)
+                for action in actions.allowed_actions(instance, request.user)
+            ],
         }
 
 
@@ -301,50 +294,38 @@ class IncidentDeleteView(ObjectDeleteView):
 
 
 class IncidentActionView(View):
-    """POST an action (hand off, pause, resolve …, approve, override, apply a known error)."""
-
-    FORMS = {
-        "act": forms.IncidentActionForm,
-        "approve": forms.ApproveChangeForm,
-        "priority": forms.PriorityOverrideForm,
-        "known-error": forms.ApplyKnownErrorForm,
-    }
+    """POST one action of the lifecycle (``slas.lifecycle.Action``): 404 when the
+    incident is not visible or the action unknown, 403 when the user may not take it,
+    field errors as messages when the lifecycle refuses it."""
 
     def post(self, request, pk, kind):
         incident = get_object_or_404(
             Incident.objects.restrict(request.user, VIEW).select_related("ecosystem"), pk=pk
         )
-        if not Incident.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
-            raise PermissionDenied("You may view this incident but not act on it.")
-        form_class = self.FORMS.get(kind)
-        if form_class is None:
-            return HttpResponse(status=404)
-        form = form_class(request.POST, incident=incident)
-        if form.is_valid():
-            try:
-                self.apply(kind, form, incident, request.user)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-        if form.errors:
+        if kind not in set(actions.Action):
+            raise Http404("No such action.")
+        action = actions.Action(kind)
+        actions.authorize(request.user, incident, action)
+        form = forms.IncidentActionForm(
+            request.POST, action=action, incident=incident, user=request.user
+        )
+        if form.is_valid() and form.apply():
+            messages.success(request, f"{form.spec.label}: recorded on the timeline.")
+        else:
             for field, errors in form.errors.items():
                 label = form.fields[field].label if field in form.fields else ""
                 messages.error(request, f"{label + ': ' if label else ''}{' '.join(errors)}")
-        else:
-            messages.success(request, "Recorded on the timeline.")
         return redirect(incident.get_absolute_url())
 
-    @staticmethod
-    def apply(kind, form, incident, user):
-        data = form.cleaned_data
-        if kind == "act":
-            form.apply(user)
-        elif kind == "approve":
-            services.approve_change(incident, data["approver"], author=user)
-        elif kind == "priority":
-            services.change_priority(incident, data["priority"], reason=data["reason"], author=user)
-        else:
-            services.apply_known_error(incident, data["known_error"], author=user)
+
+class OwnershipGapListView(ObjectListView):
+    """Stretches in which nobody owned an open incident: "no ownership of issues", listed."""
+
+    queryset = OwnershipGap.objects.select_related(
+        "incident__ecosystem", "handed_over_by", "taken_by"
+    )
+    filterset = filtersets.OwnershipGapFilterSet
+    table = tables.OwnershipGapTable
 
 
 # --- Notifications --------------------------------------------------------------------------------

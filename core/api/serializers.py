@@ -42,6 +42,44 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
                 relation.queryset = restrict_choices(relation.queryset, user)
         return fields
 
+    #: Sent back unchanged by clients that PUT what they GET; never an error.
+    ECHOED = frozenset({"id", "url", "display", "created", "last_updated"})
+
+    def to_internal_value(self, data):
+        """A field the client may not write is a 400 naming it, not a silent drop: a
+        read-only field given a value other than the current one, or a field the
+        record does not have."""
+        if hasattr(data, "keys"):
+            fields = self.fields
+            errors = {}
+            for name in list(data):
+                field = fields.get(name)
+                if field is None:
+                    errors[name] = [
+                        f"No such field. The fields are: {', '.join(sorted(n for n, f in fields.items() if not f.read_only))}."
+                    ]
+                elif (
+                    field.read_only
+                    and name not in self.ECHOED
+                    and not self._unchanged(field, data[name])
+                ):
+                    errors[name] = [
+                        "Read only: it is set by the application (for an incident, through its actions)."
+                    ]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+    def _unchanged(self, field, value) -> bool:
+        if self.instance is None:
+            return value in (None, "", [], {})
+        try:
+            current = field.to_representation(field.get_attribute(self.instance))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            # A derived value we cannot read back counts as a change: refused.
+            return False
+        return current == value or str(current) == str(value)
+
     def get_unique_together_validators(self):
         # The model's own constraint check (in validate) reports these, with the
         # constraint's message, once.

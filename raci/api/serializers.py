@@ -26,7 +26,8 @@ class RoleSerializer(ValidatedModelSerializer):
     class Meta:
         model = Role
         fields = (
-            *COMMON, "ecosystem", "organisation", "name", "acts_as", "description", "holders", "layer",
+            *COMMON, "ecosystem", "organisation", "name", "acts_as", "description", "holders", "approves_changes",
+            "layer",
         )  # fmt: skip
 
 

@@ -8,10 +8,12 @@ from ..choices import EventKindChoices, IncidentStatusChoices
 from ..models import (
     BusinessCalendar,
     CustomHoliday,
+    EscalationRule,
     Incident,
     IncidentEvent,
     IncidentSla,
     KnownError,
+    OwnershipGap,
     PriorityMatrix,
     ServiceLevelTarget,
     WorkingPeriod,
@@ -94,13 +96,58 @@ class PriorityMatrixSerializer(ValidatedModelSerializer):
         fields = (*COMMON, "ecosystem", "impact_levels", "urgency_levels", "priorities", "cells")
 
 
+class EscalationRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EscalationRule
+        fields = ("level", "metric", "clock", "action")
+        extra_kwargs = {"metric": {"required": False}, "clock": {"required": False}}
+
+
 class ServiceLevelTargetSerializer(ValidatedModelSerializer):
+    """A target with its escalation rules; writing ``escalations`` replaces them all."""
+
+    escalations = EscalationRuleSerializer(many=True, required=False)
+
     class Meta:
         model = ServiceLevelTarget
         fields = (
-            *COMMON, "contract", "priority", "response_minutes", "resolution_minutes", "calendar", "pause_states",
-            "warning_1_percent", "warning_2_percent", "goal_resolution_minutes", "goal_note",
+            *COMMON, "contract", "priority", "classification", "service", "response_minutes", "resolution_minutes",
+            "calendar", "pause_states", "warning_1_percent", "warning_2_percent", "goal_resolution_minutes",
+            "goal_note", "escalations",
         )  # fmt: skip
+
+    def validate(self, attrs):
+        rules = attrs.pop("escalations", None)
+        if rules is not None:
+            keys = [
+                (r["level"], r.get("metric", "resolution"), r.get("clock", ""), r["action"])
+                for r in rules
+            ]
+            if len(set(keys)) != len(keys):
+                raise serializers.ValidationError(
+                    {"escalations": ["The same rule is given twice."]}
+                )
+        attrs = super().validate(attrs)
+        self._rules = rules
+        return attrs
+
+    def _save_rules(self, target):
+        if self._rules is None:
+            return
+        target.escalations.all().delete()
+        EscalationRule.objects.bulk_create(
+            EscalationRule(target=target, **rule) for rule in self._rules
+        )
+
+    def create(self, validated_data):
+        target = super().create(validated_data)
+        self._save_rules(target)
+        return target
+
+    def update(self, instance, validated_data):
+        target = super().update(instance, validated_data)
+        self._save_rules(target)
+        return target
 
 
 class KnownErrorSerializer(ValidatedModelSerializer):
@@ -136,14 +183,35 @@ class IncidentEventSerializer(serializers.ModelSerializer):
 
 
 class IncidentSlaSerializer(serializers.ModelSerializer):
+    """One clock. ``party_seconds``: business seconds each party (organisation id, or
+    ``"none"`` for nobody) held it while the clock could count — who used the budget.
+    ``recompute_pending``: a target or calendar changed and the repair has not run yet,
+    so the figures are still those of the old rules."""
+
     incident_reference = serializers.CharField(source="incident.reference", read_only=True)
+    recompute_pending = serializers.SerializerMethodField()
+
+    def get_recompute_pending(self, obj) -> bool:
+        return obj.recompute_pending_since is not None
 
     class Meta:
         model = IncidentSla
         fields = (
             "id", "incident", "incident_reference", "target", "metric", "provider", "state", "counted_seconds",
             "target_seconds", "due_at", "warning_1_at", "warning_2_at", "breach_at", "warning_1_recorded_at",
-            "warning_2_recorded_at", "breach_recorded_at", "computed_at",
+            "warning_2_recorded_at", "breach_recorded_at", "computed_at", "party_seconds", "recompute_pending",
+            "recompute_pending_since",
+        )  # fmt: skip
+
+
+class OwnershipGapSerializer(serializers.ModelSerializer):
+    incident_reference = serializers.CharField(source="incident.reference", read_only=True)
+
+    class Meta:
+        model = OwnershipGap
+        fields = (
+            "id", "incident", "incident_reference", "start", "end", "business_seconds", "handed_over_by", "taken_by",
+            "computed_at", "alerted_at",
         )  # fmt: skip
 
 
@@ -156,11 +224,14 @@ class IncidentSerializer(ValidatedModelSerializer):
             *COMMON, "ecosystem", "reference", "title", "description", "service", "classification", "impact", "urgency",
             "priority", "priority_overridden", "priority_override_reason", "status", "holder", "opened_at",
             "responded_at", "resolved_at", "closed_at", "reopen_count", "change_approved_by", "change_approved_at",
-            "known_error", "jira_key", "servicenow_number", "zendesk_id", "azure_devops_id", "slas",
+            "change_approval_recorded_by", "change_approval_on_behalf", "change_approval_reason", "known_error",
+            "jira_key", "servicenow_number", "zendesk_id", "azure_devops_id", "slas",
         )  # fmt: skip
+        #: Changed by actions only (``…/actions/<action>/``): a PATCH naming one is a 400.
         read_only_fields = (
             "priority", "priority_overridden", "priority_override_reason", "status", "holder", "responded_at",
-            "resolved_at", "closed_at", "reopen_count", "change_approved_by", "change_approved_at", "known_error",
+            "resolved_at", "closed_at", "reopen_count", "change_approved_by", "change_approved_at",
+            "change_approval_recorded_by", "change_approval_on_behalf", "change_approval_reason", "known_error",
         )  # fmt: skip
         extra_kwargs = {"reference": {"required": False}, "opened_at": {"required": False}}
 
@@ -209,8 +280,35 @@ class IncidentSerializer(ValidatedModelSerializer):
 
 
 class EventInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=EventKindChoices.choices)
+    """The older way to act: an event kind (and status) mapped onto an action of
+    ``…/actions/``, with its rules. Approvals, known errors and priority changes are
+    actions of their own and cannot be written as bare events."""
+
+    kind = serializers.ChoiceField(
+        choices=[
+            (k, label)
+            for k, label in EventKindChoices.choices
+            if k in ("status", "handoff", "comment", "resolved", "reopened")
+        ]
+    )
     at = serializers.DateTimeField(required=False)
     status = serializers.ChoiceField(choices=IncidentStatusChoices.choices, required=False)
     holder = serializers.IntegerField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ActionInputSerializer(serializers.Serializer):
+    """Every input an action may take; each action accepts only those it names."""
+
+    holder = serializers.IntegerField(
+        required=False, allow_null=True, help_text="hand-off: organisation id; null = nobody"
+    )
+    waiting_for = serializers.ChoiceField(choices=IncidentStatusChoices.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    at = serializers.DateTimeField(required=False)
+    approver = serializers.IntegerField(required=False, help_text="approve-change: person id")
+    on_behalf_reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    priority = serializers.CharField(required=False, max_length=30)
+    known_error = serializers.IntegerField(
+        required=False, help_text="apply-known-error: known error id"
+    )

@@ -12,5 +12,6 @@ router.register("targets", views.ServiceLevelTargetViewSet)
 router.register("known-errors", views.KnownErrorViewSet)
 router.register("incidents", views.IncidentViewSet)
 router.register("incident-slas", views.IncidentSlaViewSet)
+router.register("ownership-gaps", views.OwnershipGapViewSet)
 
 urlpatterns = [*router.urls, path("report/", views.ServiceLevelReportView.as_view(), name="report")]

@@ -3,20 +3,23 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.views import RestrictedModelViewSet
 from core.db import subquery_count
-from core.querysets import CHANGE
 
-from .. import filtersets, reports, services
+from .. import actions as incident_actions
+from .. import filtersets, reports
+from ..choices import IncidentStatusChoices
+from ..lifecycle import SPECS, WAITING, Action
 from ..models import (
     BusinessCalendar,
     Incident,
     IncidentSla,
     KnownError,
+    OwnershipGap,
     PriorityMatrix,
     ServiceLevelTarget,
 )
@@ -38,7 +41,9 @@ class PriorityMatrixViewSet(RestrictedModelViewSet):
 
 
 class ServiceLevelTargetViewSet(RestrictedModelViewSet):
-    queryset = ServiceLevelTarget.objects.select_related("contract", "calendar")
+    queryset = ServiceLevelTarget.objects.select_related(
+        "contract", "calendar", "service"
+    ).prefetch_related("escalations")
     serializer_class = serializers.ServiceLevelTargetSerializer
     filterset_class = filtersets.ServiceLevelTargetFilterSet
 
@@ -65,8 +70,10 @@ class IncidentViewSet(RestrictedModelViewSet):
     )
     @action(detail=True, methods=["get", "post"], url_path="events")
     def events(self, request, pk=None):
-        """The incident's timeline; POST appends an event (append-only)."""
-        incident = self.get_object() if request.method == "GET" else self._writable_incident(pk)
+        """The incident's timeline; POST appends an event through the action it stands for
+        (``status`` with a waiting status: pause; back to in progress: resume; closed:
+        close), with that action's rules."""
+        incident = self._visible_incident(pk)
         if request.method == "GET":
             events = incident.events.select_related("holder", "author").order_by(
                 "at", "sequence", "id"
@@ -78,37 +85,104 @@ class IncidentViewSet(RestrictedModelViewSet):
             )
         data = serializers.EventInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        holder = values.get("holder")
-        if holder is not None and holder not in incident.ecosystem.party_ids():
-            raise ValidationError({"holder": ["Not a party of this incident's ecosystem."]})
-        try:
-            event = services.record_event(
-                incident, kind=values["kind"], at=values.get("at"), status=values.get("status"),
-                holder=holder, note=values.get("note", ""), author=request.user,
-            )  # fmt: skip
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                getattr(exc, "message_dict", {"non_field_errors": exc.messages})
-            ) from exc
+        name, values = _action_of_event(incident, dict(data.validated_data))
+        return self._perform(request, incident, name, values)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"], url_path="actions")
+    def actions(self, request, pk=None):
+        """The actions allowed now, for you, each with its inputs."""
+        incident = self._visible_incident(pk)
         return Response(
-            serializers.IncidentEventSerializer(event).data, status=status.HTTP_201_CREATED
+            [_describe(a) for a in incident_actions.allowed_actions(incident, request.user)]
         )
 
-    def _writable_incident(self, pk):
-        visible = (
+    @extend_schema(request=serializers.ActionInputSerializer, responses={201: dict})
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<name>[a-z-]+)", url_name="act")
+    def act(self, request, pk=None, name=None):
+        """Take one action (``hand-off``, ``pause``, ``resume``, ``resolve``, ``reopen``,
+        ``close``, ``approve-change``, ``override-priority``, ``apply-known-error``,
+        ``comment``): the same rules and errors as the incident page."""
+        incident = self._visible_incident(pk)
+        if name not in set(Action):
+            raise NotFound(f"No action {name!r}; the actions are {', '.join(Action)}.")
+        spec = SPECS[Action(name)]
+        unknown = sorted(set(request.data) - set(spec.fields))
+        if unknown:
+            raise ValidationError(
+                {key: [f"{name} takes only: {', '.join(spec.fields)}."] for key in unknown}
+            )
+        data = serializers.ActionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._perform(request, incident, name, dict(data.validated_data))
+
+    def _visible_incident(self, pk):
+        """Actions look the incident up among those the user may *see* (404 otherwise),
+        then ``authorize`` answers 403 for what they may not do: the incident page's rule."""
+        incident = (
             Incident.objects.restrict(self.request.user)
             .select_related("ecosystem")
             .filter(pk=pk)
             .first()
         )
-        if visible is None:
-            from django.http import Http404
+        if incident is None:
+            raise NotFound()
+        return incident
 
-            raise Http404
-        if not Incident.objects.restrict(self.request.user, CHANGE).filter(pk=pk).exists():
-            raise PermissionDenied("You may view this incident but not change its timeline.")
-        return visible
+    def _perform(self, request, incident, name, values):
+        incident_actions.authorize(request.user, incident, Action(name))
+        try:
+            event = incident_actions.perform(incident, name, values, user=request.user)
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                getattr(exc, "message_dict", {"non_field_errors": exc.messages})
+            ) from exc
+        incident.refresh_from_db()
+        return Response(
+            {
+                "event": serializers.IncidentEventSerializer(event).data,
+                "status": incident.status,
+                "holder": incident.holder_id,
+                "allowed_actions": [
+                    str(a) for a in incident_actions.allowed_actions(incident, request.user)
+                ],
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _describe(action: Action) -> dict:
+    spec = SPECS[action]
+    return {
+        "action": str(action),
+        "label": spec.label,
+        "fields": list(spec.fields),
+        "required": list(spec.required),
+    }
+
+
+def _action_of_event(incident, values: dict) -> tuple[str, dict]:
+    """The action a bare event stands for (the ``events/`` endpoint)."""
+    kind = values.pop("kind")
+    new_status = values.pop("status", None)
+    if kind == "handoff":
+        return Action.HAND_OFF, values
+    values.pop("holder", None)
+    if kind == "comment":
+        return Action.COMMENT, values
+    if kind == "resolved":
+        return Action.RESOLVE, values
+    if kind == "reopened":
+        return Action.REOPEN, values
+    if new_status in WAITING:
+        return Action.PAUSE, {**values, "waiting_for": new_status}
+    if new_status == IncidentStatusChoices.CLOSED:
+        return Action.CLOSE, values
+    if new_status == IncidentStatusChoices.IN_PROGRESS and incident.status in WAITING:
+        return Action.RESUME, values
+    raise ValidationError(
+        {"status": ["Give a waiting status (pause), in progress (resume) or closed (close)."]}
+    )
 
 
 class IncidentSlaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -119,6 +193,20 @@ class IncidentSlaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     serializer_class = serializers.IncidentSlaSerializer
     filterset_class = filtersets.IncidentSlaFilterSet
     ordering_fields = ("due_at", "breach_at")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        return self.queryset.restrict(self.request.user)
+
+
+class OwnershipGapViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Stretches in which nobody owned an open incident (read only: derived from timelines)."""
+
+    queryset = OwnershipGap.objects.select_related("incident")
+    serializer_class = serializers.OwnershipGapSerializer
+    filterset_class = filtersets.OwnershipGapFilterSet
+    ordering_fields = ("start", "business_seconds")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

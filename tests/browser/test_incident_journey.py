@@ -52,27 +52,50 @@ def test_incident_journey_changes_the_sla_bars(page, login):
     assert page.get_by_text("End-to-end SLA · resolution").is_visible()
     assert bar_states(page) == ["running", "running"]
 
+    # a new incident offers what can be done now, and nothing else
+    offered = page.locator("#incident-actions [data-action]").evaluate_all(
+        "els => els.map(e => e.dataset.action)"
+    )
+    assert "hand-off" in offered and not {"resume", "reopen", "close"} & set(offered)
+
     # hand it to the provider: its OLA starts
-    page.get_by_label("Action").select_option("handoff")
-    page.get_by_label("Hand to").select_option(label="Provider One")
-    page.get_by_role("button", name="Record").click()
+    hand_off = open_action(page, "hand-off")
+    hand_off.get_by_label("Hand to").select_option(label="Provider One")
+    hand_off.get_by_role("button", name="Hand off").click()
     page.wait_for_load_state()
     assert page.get_by_text("OLA Provider One · resolution").is_visible()
     assert "running" in bar_states(page)
 
-    # pause: every resolution clock stops
-    page.get_by_label("Action").select_option("pause")
-    page.get_by_label("Waiting for").select_option("awaiting_customer")
-    page.get_by_role("button", name="Record").click()
+    # pause: every resolution clock stops; the pause form shows only its own fields
+    pause = open_action(page, "pause")
+    assert pause.get_by_label("Hand to").count() == 0
+    pause.get_by_label("Waiting for").select_option("awaiting_customer")
+    pause.get_by_role("button", name="Wait for someone").click()
     page.wait_for_load_state()
     states = bar_states(page)
     assert states.count("paused") == 2, states
 
-    # resolve: met
-    page.get_by_label("Action").select_option("resolve")
-    page.get_by_label("Note").fill("Gateway certificate renewed")
-    page.get_by_role("button", name="Record").click()
+    # resolve without a note: refused and said; with one: met
+    resolve = open_action(page, "resolve")
+    resolve.locator("textarea").evaluate("el => el.removeAttribute('required')")
+    resolve.get_by_role("button", name="Resolve").click()
+    page.wait_for_load_state()
+    assert "Write a note" in page.locator("body").inner_text()
+    resolve = open_action(page, "resolve")
+    resolve.get_by_label("How it was resolved").fill("Gateway certificate renewed")
+    resolve.get_by_role("button", name="Resolve").click()
     page.wait_for_load_state()
     assert "Gateway certificate renewed" in page.locator("#timeline").inner_text()
     assert set(bar_states(page)) == {"met"}
+    offered = page.locator("#incident-actions [data-action]").evaluate_all(
+        "els => els.map(e => e.dataset.action)"
+    )
+    assert set(offered) == {"reopen", "close", "comment"}
     page.screenshot(path="var/incident-journey.png", full_page=True)
+
+
+def open_action(page, action):
+    """Unfold one action of the "Act on it" card and return its form."""
+    details = page.locator(f'#incident-actions details[data-action="{action}"]')
+    details.locator("summary").click()
+    return details.locator("form")

@@ -3,6 +3,7 @@
 import csv
 import functools
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -353,3 +354,40 @@ def test_the_command_writes_progress_lines_when_not_on_a_terminal(feeds, sla, tm
     lines = err.getvalue().splitlines()
     assert [line.split(" rows")[0] for line in lines] == ["20 of 50", "40 of 50", "50 of 50"]
     assert "rows/s" in lines[-1] and "(100 %)" in lines[-1]
+
+
+def test_a_cleared_assignment_group_starts_an_ownership_gap(feeds, sla):
+    """A ServiceNow row whose assignment_group is "?" (or blank) leaves nobody owning the
+    ticket: the stretch is an ownership gap, not time charged to the last group's OLA."""
+    from slas.models import OwnershipGap
+
+    base = next(iter(servicenow_rows(1, seed=4, groups=["Service Desk"])))
+    opened = "1/6/2026 08:00"
+    number = base["number"]
+
+    def row(mod, at, group, state="Active"):
+        return {**base, "priority": "1 - Critical", "sys_mod_count": str(mod), "sys_updated_at": at, "assignment_group": group,
+                "incident_state": state, "opened_at": opened}  # fmt: skip
+
+    day = "1/6/2026"
+    rows = [
+        row(0, opened, "Service Desk"),
+        row(1, f"{day} 10:00", "Global Network"),
+        row(2, f"{day} 11:00", "?"),
+        row(3, f"{day} 13:00", ""),  # still nobody: the gap goes on
+        row(4, f"{day} 14:00", "Service Desk"),
+    ]
+    run = import_lines(new_run(feeds["servicenow"]), io.StringIO(csv_text(rows)))
+    assert run.state == ImportStateChoices.DONE, run.error
+    incident = Incident.objects.get(reference=number)
+    holders = [e.holder_id for e in incident.events.order_by("at", "sequence")]
+    world = sla.world
+    assert holders == [world.integrator.pk, world.provider1.pk, None, None, world.integrator.pk]
+    gap = OwnershipGap.objects.get(incident=incident)
+    assert (gap.handed_over_by, gap.taken_by) == (world.provider1, world.integrator)
+    assert gap.end - gap.start == timedelta(hours=3)
+    # The provider's OLA stopped when the group was cleared: it counted 10:00-11:00 only.
+    ola = IncidentSla.objects.filter(
+        incident=incident, provider=world.provider1, metric="resolution"
+    )
+    assert [round(c.counted_seconds) for c in ola] == [3600]

@@ -354,16 +354,17 @@ def test_events_typed_in_the_app_take_their_place_in_the_fold(deliver, feeds, sl
 
 
 def test_a_manual_priority_override_outlives_tool_events(deliver, feeds, sla):
-    from slas import services as sla_services
-
     sla.frozen.moment = T0 + timedelta(hours=4)
     history = sn_history("INC0000400")
     deliver("servicenow", history[0])
     incident = Incident.objects.get(reference="INC0000400")
     assert incident.priority == "P1"
-    sla_services.change_priority(
-        incident, "P2", reason="Only one store affected", author=sla.world.integrator_admin
-    )
+    from slas import actions
+
+    actions.perform(
+        incident, "override-priority", {"priority": "P2", "note": "Only one store affected"},
+        user=sla.world.integrator_admin,
+    )  # fmt: skip
     deliver("servicenow", history[1])
     incident.refresh_from_db()
     assert (incident.priority, incident.priority_overridden, incident.status) == (

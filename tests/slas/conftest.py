@@ -47,6 +47,15 @@ class SlaWorld:
         self.frozen.moment = max(self.frozen.moment, when)
         return services.record_event(incident, at=when, **kwargs)
 
+    def act(self, incident, when, action, user=None, **values):
+        """Take an action at ``when`` through the write path, as the integrator admin."""
+        from slas import actions
+
+        self.frozen.moment = max(self.frozen.moment, when)
+        return actions.perform(
+            incident, action, {"at": when, **values}, user=user or self.world.integrator_admin
+        )
+
     def open(self, *, priority_cells=("High", "High"), opened=None, service=None, **extra):
         impact, urgency = priority_cells
         self.frozen.moment = max(self.frozen.moment, opened or at(0, 9))

@@ -1,5 +1,7 @@
 """Service levels through the UI and the API, as people and tools use them."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -105,38 +107,44 @@ def test_open_an_incident_in_the_ui_and_act_on_it(sla, client_for):
     page = client.get(incident.get_absolute_url()).content.decode()
     assert "End-to-end SLA · resolution" in page and "running" in page
 
-    act = reverse("slas:incident_action", kwargs={"pk": incident.pk, "kind": "act"})
-    client.post(act, {"action": "handoff", "holder": sla.world.provider1.pk, "note": "Yours"})
+    def act(kind):
+        return reverse("slas:incident_action", kwargs={"pk": incident.pk, "kind": kind})
+
+    # a new incident offers no resume, reopen or close
+    offered = re.findall(r'data-action="([a-z-]+)"', page)
+    assert "hand-off" in offered and "resolve" in offered
+    assert not {"resume", "reopen", "close"} & set(offered)
+    client.post(act("hand-off"), {"holder": sla.world.provider1.pk, "note": "Yours"})
     incident.refresh_from_db()
     assert incident.holder == sla.world.provider1
-    # a missing holder is explained, nothing recorded
+    # handing it to whom already holds it is refused (not offered), nothing recorded
     before = incident.events.count()
-    response = client.post(act, {"action": "handoff"}, follow=True)
-    assert "Choose the party" in response.content.decode() and incident.events.count() == before
-    client.post(act, {"action": "pause", "pause_status": "awaiting_customer"})
+    response = client.post(act("hand-off"), {"holder": sla.world.provider1.pk}, follow=True)
+    assert "Hand to: Select a valid choice" in response.content.decode()
+    assert incident.events.count() == before
+    client.post(act("pause"), {"waiting_for": "awaiting_customer"})
     assert (
         IncidentSla.objects.get(incident=incident, provider=None, metric="resolution").state
         == SlaStateChoices.PAUSED
     )
-    client.post(act, {"action": "resolve", "note": "Fixed"})
+    # resolving needs a note
+    response = client.post(act("resolve"), {"note": ""}, follow=True)
+    assert "Write a note" in response.content.decode()
+    client.post(act("resolve"), {"note": "Fixed"})
     incident.refresh_from_db()
     assert incident.status == "resolved"
     assert [e.kind for e in incident.events.all()] == ["opened", "handoff", "status", "resolved"]
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert set(re.findall(r'data-action="([a-z-]+)"', page)) == {"reopen", "close", "comment"}
 
 
 def test_viewers_and_outsiders_cannot_act(sla, client_for):
     incident = sla.open()
-    act = reverse("slas:incident_action", kwargs={"pk": incident.pk, "kind": "act"})
-    assert (
-        client_for(sla.world.integrator_viewer)
-        .post(act, {"action": "comment", "note": "x"})
-        .status_code
-        == 403
-    )
-    assert (
-        client_for(sla.world.b_admin).post(act, {"action": "comment", "note": "x"}).status_code
-        == 404
-    )
+    act = reverse("slas:incident_action", kwargs={"pk": incident.pk, "kind": "comment"})
+    assert client_for(sla.world.integrator_viewer).post(act, {"note": "x"}).status_code == 403
+    assert client_for(sla.world.b_admin).post(act, {"note": "x"}).status_code == 404
+    unknown = reverse("slas:incident_action", kwargs={"pk": incident.pk, "kind": "teleport"})
+    assert client_for(sla.world.integrator_admin).post(unknown).status_code == 404
     assert client_for(sla.world.b_admin).get(incident.get_absolute_url()).status_code == 404
     # a provider that never held it does not see it at all
     assert (
@@ -222,6 +230,7 @@ def test_api_incident_with_nested_timeline(sla, api_client_for):
     body = response.json()
     assert body["priority"] == "P2" and body["reference"].startswith("INC-")
     events_url = f"/api/slas/incidents/{body['id']}/events/"
+    sla.frozen.moment = at(0, 10)
     response = api.post(
         events_url,
         {"kind": "handoff", "holder": sla.world.provider1.pk, "at": at(0, 10).isoformat()},
