@@ -71,6 +71,10 @@ class ClockResult:
     segments: list[Segment] = field(default_factory=list)
     party_seconds: dict[int | None, float] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
+    #: Of the target's budget, the business seconds each holder (None: nobody) used
+    #: while this clock counted — up to the breach, so a breached clock's shares add
+    #: up to its target: "who used the SLA budget".
+    budget_by_party: dict[int | None, float] = field(default_factory=dict)
 
     @property
     def elapsed_fraction(self) -> float:
@@ -111,6 +115,7 @@ def evaluate(
     crossings: dict[int, datetime | None] = dict.fromkeys(wanted)
     segments: list[Segment] = []
     party_seconds: dict[int | None, float] = defaultdict(float)
+    budget: dict[int | None, float] = defaultdict(float)
     gaps: list[Gap] = []
 
     ordered = sorted(points, key=lambda p: p.at)
@@ -137,6 +142,9 @@ def evaluate(
             if point.holder is None and business > gap_threshold_seconds:
                 gaps.append(Gap(seg_start, seg_end, business))
         if counting:
+            within_budget = max(0.0, min(business, target_seconds - counted))
+            if within_budget:
+                budget[point.holder] += within_budget
             for percent in wanted:
                 needed = target_seconds * percent / 100
                 if crossings[percent] is None and counted < needed <= counted + business:
@@ -195,6 +203,7 @@ def evaluate(
         segments=segments,
         party_seconds=dict(party_seconds),
         gaps=gaps,
+        budget_by_party=dict(budget),
     )
 
 

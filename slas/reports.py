@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 
@@ -74,10 +74,39 @@ class Report:
     by_month: list[Row] = field(default_factory=list)
     mean_response_by_priority: list[Row] = field(default_factory=list)
     breaches: list = field(default_factory=list)
+    #: Of the breached end-to-end clocks: business time each party held them ("who
+    #: used the SLA budget"), nobody's time included.
+    budget_use: list[BudgetRow] = field(default_factory=list)
+    gaps_by_month: list[GapRow] = field(default_factory=list)
+    gaps_by_party: list[GapRow] = field(default_factory=list)
 
 
-def _base(user, filters):
-    queryset = IncidentSla.objects.restrict(user)
+@dataclass
+class BudgetRow:
+    party: str
+    clocks: int
+    seconds: float
+    share: float  # of all the time the breached clocks counted
+
+    @property
+    def time(self) -> str:
+        return duration(self.seconds)
+
+
+@dataclass
+class GapRow:
+    key: str
+    gaps: int
+    open: int
+    seconds: float
+
+    @property
+    def time(self) -> str:
+        return duration(self.seconds)
+
+
+def _base(user, filters, model=IncidentSla):
+    queryset = model.objects.restrict(user)
     if filters.get("ecosystem"):
         queryset = queryset.filter(incident__ecosystem=filters["ecosystem"])
     if filters.get("opened_from"):
@@ -85,6 +114,54 @@ def _base(user, filters):
     if filters.get("opened_to"):
         queryset = queryset.filter(incident__opened_at__date__lte=filters["opened_to"])
     return queryset
+
+
+def budget_use(breached_e2e) -> list[BudgetRow]:
+    """Sum each party's seconds over the clocks' ``party_seconds`` in SQL (the JSON
+    object is unnested by the database: ``jsonb_each_text`` / ``json_each``)."""
+    from django.db import connection
+
+    from siam.models import Organisation
+
+    sub_sql, params = breached_e2e.values("pk").query.sql_with_params()
+    table = IncidentSla._meta.db_table
+    if connection.vendor == "postgresql":
+        unnest, number = "jsonb_each_text(s.party_seconds)", "CAST(j.value AS double precision)"
+    else:
+        unnest, number = "json_each(s.party_seconds)", "CAST(j.value AS REAL)"
+    organisations = Organisation._meta.db_table
+    sql = (
+        f"SELECT j.key, o.name, COUNT(*), SUM({number}) FROM {table} s CROSS JOIN {unnest} j "
+        f"LEFT JOIN {organisations} o ON CAST(o.id AS VARCHAR(20)) = j.key "
+        f"WHERE s.id IN ({sub_sql}) GROUP BY j.key, o.name"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = sum(seconds or 0 for *_, seconds in rows) or 1
+    found = [
+        BudgetRow(
+            "Nobody (no owner)" if key == "none" else (name or f"Organisation {key}"),
+            count,
+            seconds or 0,
+            round(100 * (seconds or 0) / total, 1),
+        )
+        for key, name, count, seconds in rows
+    ]
+    return sorted(found, key=lambda r: -r.seconds)
+
+
+def gap_rows(gaps, group_by, label) -> list[GapRow]:
+    rows = (
+        gaps.values(group_by)
+        .annotate(
+            n=Count("pk"),
+            still_open=Count("pk", filter=Q(end__isnull=True)),
+            seconds=Sum("business_seconds"),
+        )
+        .order_by(group_by)
+    )
+    return [GapRow(label(r[group_by]), r["n"], r["still_open"], r["seconds"] or 0) for r in rows]
 
 
 def _aggregate(queryset, group_by, label, extra=None):
@@ -116,13 +193,16 @@ def _aggregate(queryset, group_by, label, extra=None):
 
 
 def build_report(user, filters: dict) -> Report:
+    from .models import OwnershipGap
+
     metric = filters.get("metric") or MetricChoices.RESOLUTION
-    return report_for(_base(user, filters), metric)
+    return report_for(_base(user, filters), metric, gaps=_base(user, filters, OwnershipGap))
 
 
-def report_for(base, metric: str = MetricChoices.RESOLUTION) -> Report:
+def report_for(base, metric: str = MetricChoices.RESOLUTION, *, gaps=None) -> Report:
     """The report over ``base``, any IncidentSla queryset (a user's restricted view, or
-    a whole ecosystem's for the steering report): one definition for both."""
+    a whole ecosystem's for the steering report): one definition for both. ``gaps``:
+    the ownership gaps of the same incidents."""
     clocks = base.filter(metric=metric)
     e2e = clocks.filter(provider__isnull=True)
     overall = e2e.filter(FINISHED).aggregate(
@@ -167,6 +247,18 @@ def report_for(base, metric: str = MetricChoices.RESOLUTION) -> Report:
         .select_related("incident__service", "provider")
         .order_by("-breach_at")[:50]
     )
+    report.budget_use = budget_use(e2e.filter(BREACHED))
+    if gaps is not None:
+        report.gaps_by_month = gap_rows(
+            gaps.annotate(month=TruncMonth("start")),
+            "month",
+            lambda v: v.strftime("%Y-%m") if v else "—",
+        )
+        report.gaps_by_party = gap_rows(
+            gaps.annotate(party=F("handed_over_by__name")),
+            "party",
+            lambda v: v or "Opened without an owner",
+        )
     return report
 
 
@@ -203,4 +295,16 @@ def report_csv_response(report: Report) -> HttpResponse:
                  round(row.mean_target_seconds) if row.mean_target_seconds is not None else "",
                  round(row.goal_seconds) if row.goal_seconds else ""]
             )  # fmt: skip
+    writer.writerow([])
+    writer.writerow(["dimension", "group", "breached_clocks", "business_seconds", "share_percent"])
+    for row in report.budget_use:
+        writer.writerow(["budget_used_by", row.party, row.clocks, round(row.seconds), row.share])
+    writer.writerow([])
+    writer.writerow(["dimension", "group", "gaps", "still_open", "business_seconds"])
+    for name, rows in (
+        ("gaps_month", report.gaps_by_month),
+        ("gaps_left_by", report.gaps_by_party),
+    ):
+        for row in rows:
+            writer.writerow([name, row.key, row.gaps, row.open, round(row.seconds)])
     return response

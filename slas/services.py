@@ -357,7 +357,7 @@ def _apply(
     row.computed_at = now
     row.party_seconds = {
         ("none" if party is None else str(party)): round(seconds, 3)
-        for party, seconds in result.party_seconds.items()
+        for party, seconds in result.budget_by_party.items()
         if seconds
     }
     row.recompute_pending_since = None
@@ -538,6 +538,7 @@ def record_crossings(at: datetime | None = None, batch_size: int = 500) -> list[
 
     moment = at or now()
     created: list[int] = []
+    breached_incidents: set[int] = set()
     for level, deadline, recorded in LEVELS:
         while True:
             with transaction.atomic():
@@ -558,12 +559,19 @@ def record_crossings(at: datetime | None = None, batch_size: int = 500) -> list[
                     for row in rows
                 ]
                 SlaAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+                if level == AlertLevelChoices.BREACH:
+                    breached_incidents.update(row.incident_id for row in rows)
                 ids = list(
                     SlaAlert.objects.filter(
                         incident_sla__in=rows, level=level, handled_at__isnull=True
                     ).values_list("pk", flat=True)
                 )
                 created.extend(ids)
+    # At its breach a clock's budget is spent: recomputed now (after the locks above
+    # are released), its per-party split is final and the report can rely on it.
+    ordered = sorted(breached_incidents)
+    for start in range(0, len(ordered), batch_size):
+        recompute_incidents([Incident(pk=pk) for pk in ordered[start : start + batch_size]], moment)
     return created
 
 

@@ -256,10 +256,19 @@ class IncidentView(ObjectView):
                 f"{result.state.value.replace('_', ' ')}: {charts.duration(result.counted_seconds)} of "
                 f"{charts.duration(result.target_seconds)}{due}"
             )
+            used = sorted(
+                (
+                    (names.get(party, "nobody") if party is not None else "nobody", seconds)
+                    for party, seconds in result.budget_by_party.items()
+                    if seconds
+                ),
+                key=lambda item: -item[1],
+            )
             bars.append(
                 {
                     "label": live.label,
                     "state": result.state.value,
+                    "budget": [(name, charts.duration(sec)) for name, sec in used],
                     "svg": charts.sla_bar(
                         parts,
                         result.target_seconds,
@@ -273,9 +282,19 @@ class IncidentView(ObjectView):
         legend = [
             (names.get(pk, "nobody"), colour) for pk, colour in colours.items() if pk in names
         ]
+        stored = list(instance.slas.all())
         return {
             "bars": bars,
             "legend": legend,
+            "pending_since": min(
+                (row.recompute_pending_since for row in stored if row.recompute_pending_since),
+                default=None,
+            ),
+            "gaps": list(
+                instance.ownership_gaps.select_related("handed_over_by", "taken_by").order_by(
+                    "start"
+                )
+            ),
             "events": list(instance.events.all()),
             "action_forms": [
                 forms.IncidentActionForm(action=action, incident=instance, user=request.user)

@@ -183,8 +183,9 @@ class IncidentEventSerializer(serializers.ModelSerializer):
 
 
 class IncidentSlaSerializer(serializers.ModelSerializer):
-    """One clock. ``party_seconds``: business seconds each party (organisation id, or
-    ``"none"`` for nobody) held it while the clock could count — who used the budget.
+    """One clock. ``party_seconds``: of the target's budget, the business seconds each
+    party (organisation id, or ``"none"`` for nobody) used while the clock counted, up
+    to the breach (a breached clock's shares add up to its target).
     ``recompute_pending``: a target or calendar changed and the repair has not run yet,
     so the figures are still those of the old rules."""
 

@@ -240,6 +240,33 @@ class ServiceLevelReportView(APIView):
                 "by_priority": rows(report.by_priority),
                 "by_month": rows(report.by_month),
                 "mean_response_by_priority": rows(report.mean_response_by_priority),
+                "budget_use": [
+                    {
+                        "party": r.party,
+                        "breached_clocks": r.clocks,
+                        "business_seconds": r.seconds,
+                        "share_percent": r.share,
+                    }
+                    for r in report.budget_use
+                ],
+                "ownership_gaps_by_month": [
+                    {
+                        "month": r.key,
+                        "gaps": r.gaps,
+                        "still_open": r.open,
+                        "business_seconds": r.seconds,
+                    }
+                    for r in report.gaps_by_month
+                ],
+                "ownership_gaps_by_party": [
+                    {
+                        "left_by": r.key,
+                        "gaps": r.gaps,
+                        "still_open": r.open,
+                        "business_seconds": r.seconds,
+                    }
+                    for r in report.gaps_by_party
+                ],
                 "breaches": [
                     {
                         "incident": b.incident.reference,

@@ -218,3 +218,34 @@ def test_resolving_needs_a_note_and_closing_needs_a_resolution(sla):
     sla.act(incident, at(0, 11), "close")
     incident.refresh_from_db()
     assert incident.status == "closed" and clock(incident).state == SlaStateChoices.MET
+
+
+def test_the_report_says_who_used_the_budget_and_when_nobody_owned_it(sla, client_for):
+    from slas import reports
+
+    world = sla.world
+    incident = sla.open()
+    sla.act(incident, at(0, 10), "hand-off", holder=world.provider1)
+    sla.act(incident, at(0, 11), "hand-off")
+    sla.act(incident, at(0, 12), "hand-off", holder=world.provider2)
+    sla.frozen.moment = at(0, 14)
+    services.record_crossings(at=at(0, 14))  # the 4 h end-to-end target broke at 13:00
+    assert clock(incident).state == SlaStateChoices.BREACHED
+    report = reports.build_report(world.integrator_admin, {})
+    used = {row.party: (row.clocks, row.seconds) for row in report.budget_use}
+    assert used == {
+        "Integrator Ltd": (1, 3600), "Provider One": (1, 3600),
+        "Nobody (no owner)": (1, 3600), "Provider Two": (1, 3600),
+    }  # fmt: skip
+    assert [(r.key, r.gaps, r.open, r.seconds) for r in report.gaps_by_party] == [
+        ("Provider One", 1, 0, 3600)
+    ]
+    assert [(r.gaps, r.seconds) for r in report.gaps_by_month] == [(1, 3600)]
+    page = client_for(world.integrator_admin).get("/slas/report/").content.decode()
+    assert "Who used the SLA budget" in page and "Nobody (no owner)" in page
+    # the incident page names them on the breached clock
+    page = client_for(world.integrator_admin).get(incident.get_absolute_url()).content.decode()
+    assert "Who used the budget:" in page and "Nobody owned it" in page
+    # another ecosystem's administrator sees none of it
+    other = reports.build_report(world.b_admin, {})
+    assert other.budget_use == [] and other.gaps_by_party == []
