@@ -252,6 +252,10 @@ SIAM_NO_OWNER_GAP_MINUTES = env_int("SIAM_NO_OWNER_GAP_MINUTES", 30)
 # minutes); a resolved or closed incident can be reopened within this many days.
 SIAM_OWNERSHIP_GAP_ALERT_MINUTES = env_int("SIAM_OWNERSHIP_GAP_ALERT_MINUTES", 60)
 SIAM_REOPEN_WINDOW_DAYS = env_int("SIAM_REOPEN_WINDOW_DAYS", 10)
+# Steering status (docs/governance.md): amber within this many points below the target,
+# and any breach of the most urgent N priorities makes that priority at least amber.
+SIAM_STEERING_AMBER_MARGIN = env_int("SIAM_STEERING_AMBER_MARGIN", 5)
+SIAM_STEERING_MAJOR_PRIORITIES = env_int("SIAM_STEERING_MAJOR_PRIORITIES", 1)
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -382,3 +382,13 @@ class ReportForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ecosystem"].queryset = ecosystems
         self._style_widgets()
+
+    def clean_month(self):
+        from .steering import refuse_future
+
+        month = self.cleaned_data["month"]
+        try:
+            refuse_future(month)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["month"]) from None
+        return month

@@ -608,10 +608,24 @@ class SteeringReport(EcosystemScopedModel):
     pdf = models.FileField(storage=report_storage, upload_to="steering/%Y/%m/", blank=True)
     pages = models.PositiveIntegerField(default=0)
     render_seconds = models.FloatField(default=0)
+    #: Set when the month was generated again: the new report replaces this one, whose
+    #: PDF stays in the archive, marked as superseded.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
+    )
 
     class Meta:
         ordering = ("-period_start", "-generated_at")
         verbose_name = "steering report"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("ecosystem", "period_start"),
+                condition=Q(superseded_at__isnull=True),
+                name="governance_one_current_report_per_month",
+                violation_error_message="This month already has a current report.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.ecosystem} steering report {self.period_start:%B %Y}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,9 +20,9 @@ from django.utils import timezone
 from raci.models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix
 from raci.services import LoadedMatrix
 from requirements_app.models import Requirement
+from siam.models import ServiceProvider
 from slas.choices import STOP_STATUSES, SlaStateChoices
 from slas.models import Incident, IncidentSla
-from slas.reports import BREACHED
 
 from . import kpis as kpi_math
 from . import measures, scoring
@@ -88,7 +89,7 @@ def with_rank(item: ImprovementItem) -> ImprovementItem:
     )
     ranked_item = next(i for i in ranked(partition) if i.pk == item.pk)
     item.rank, item.effective, item.closed = (
-        ranked_item.rank,
+        None if ranked_item.closed else ranked_item.rank,
         ranked_item.effective,
         ranked_item.closed,
     )
@@ -253,6 +254,29 @@ def attainment_target(ecosystem_id: int, kpis=None) -> float | None:
     return None
 
 
+@dataclass(frozen=True)
+class IncidentFigure:
+    """A count on the dashboard and the incident list it links to (``query``)."""
+
+    label: str
+    count: int
+    query: str
+
+
+def incident_count(user, params: dict) -> int:
+    """How many incidents the incident list shows ``user`` for these filter values."""
+    from types import SimpleNamespace
+
+    from slas.filtersets import IncidentFilterSet
+
+    filterset = IncidentFilterSet(
+        {k: v for k, v in params.items()},
+        queryset=Incident.objects.restrict(user),
+        request=SimpleNamespace(user=user),
+    )
+    return filterset.qs.count() if filterset.is_valid() else 0
+
+
 def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
     """Every tile of an ecosystem's dashboard, from what ``user`` may see, in a constant
     number of queries."""
@@ -264,12 +288,26 @@ def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
     incidents = Incident.objects.restrict(user).filter(ecosystem=ecosystem)
     figures = measures.monthly_figures(clocks, incidents, start, end)
 
-    breaches = list(
-        clocks.filter(BREACHED, incident__opened_at__date__gte=start)
-        .values("provider_id", "provider__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "provider__name")
+    # Each incident figure is the count of the incident list it links to, through the
+    # list's own filters: a tile and its list cannot disagree.
+    def figure(label, **params):
+        params = {"ecosystem": ecosystem.pk, **params}
+        return IncidentFigure(label, incident_count(user, params), urlencode(params, doseq=True))
+
+    since = start.isoformat()
+    providers = list(
+        ServiceProvider.objects.filter(ecosystem=ecosystem)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
+    breaches = [
+        figure("End-to-end SLA", breached_clock="end-to-end", breached_metric="resolution", opened_after=since),
+        *(
+            figure(f"OLA of {sp.organisation.name}", breached_clock=str(sp.organisation_id),
+                   breached_metric="resolution", opened_after=since)
+            for sp in providers
+        ),
+    ]  # fmt: skip
     open_incidents = incidents.exclude(status__in=STOP_STATUSES)
     age_counts = {}
     bucket_filters = {}
@@ -292,7 +330,7 @@ def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
     for row in rows:
         age_counts[row["priority"]] = [row[f"b{i}"] for i in range(len(AGE_BUCKETS))]
     due_soon = (
-        clocks.filter(state=SlaStateChoices.RUNNING, due_at__gte=now, due_at__lte=now + timedelta(hours=24))
+        clocks.filter(state=SlaStateChoices.RUNNING, due_at__lte=now + timedelta(hours=24))
         .select_related("incident", "provider")
         .order_by("due_at")
     )  # fmt: skip
@@ -306,14 +344,13 @@ def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
         "months": month_list,
         "attainment": [figures.get(m, {}).get("attainment") for m in month_list],
         "attainment_target": attainment_target(ecosystem.pk, [r.kpi for r in kpi_rows]),
-        "breaches_by_provider": [
-            (b["provider__name"] or "End to end (SLA)", b["n"], b["provider_id"]) for b in breaches
-        ],
+        "breaches_by_provider": breaches,
         "open_by_priority_age": sorted(age_counts.items()),
+        "open_by_priority": [figure(p, open="true", priority=p) for p in sorted(age_counts)],
         "age_labels": [label for label, _ in AGE_BUCKETS],
-        "open_total": sum(sum(v) for v in age_counts.values()),
+        "open_total": figure("Open tickets", open="true"),
         "due_soon": due_soon_list,
-        "due_soon_count": due_soon.count() if len(due_soon_list) == 6 else len(due_soon_list),
+        "due_soon_count": figure("Due within 24 hours", due_within_hours=24),
         "kpis": kpi_rows,
         "raci": raci_health(RaciMatrix.objects.restrict(user).filter(ecosystem=ecosystem)),
         "requirements": dict(

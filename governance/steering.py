@@ -13,7 +13,10 @@ import io
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from pypdf import PdfReader
@@ -74,12 +77,54 @@ def _row(row) -> dict:
     }  # fmt: skip
 
 
-def rag(attainment: float | None, target: float) -> str:
+RAG_ORDER = ("grey", "green", "amber", "red")
+
+
+def rag(attainment: float | None, target: float, amber_margin: float = 5.0) -> str:
+    """Green at or above target, amber within ``amber_margin`` points below, red under."""
     if attainment is None:
         return "grey"
     if attainment >= target:
         return "green"
-    return "amber" if attainment >= target - 5 else "red"
+    return "amber" if attainment >= target - amber_margin else "red"
+
+
+def worst(*statuses: str) -> str:
+    return max(statuses, key=RAG_ORDER.index, default="grey")
+
+
+def priority_rag(row: dict, target: float, *, major: bool, amber_margin: float) -> str:
+    """One priority's status: its attainment against the target, and for the major
+    priorities (P1 by default) any breach at all makes it at least amber."""
+    status = rag(row["attainment"], target, amber_margin)
+    if major and row["breached"] and status in ("green", "grey"):
+        return "amber"
+    return status
+
+
+def overall_rag(overall: float | None, rows: list[dict], target: float) -> str:
+    """The report's status: the worst of the overall attainment's and every priority's
+    (docs/governance.md, "Steering status"). A red P1 is never hidden by a green mean."""
+    return worst(rag(overall, target, amber_margin()), *(row["status"] for row in rows))
+
+
+def amber_margin() -> float:
+    return float(getattr(settings, "SIAM_STEERING_AMBER_MARGIN", 5))
+
+
+def major_priorities(priorities: list[str]) -> list[str]:
+    """The priorities where any breach counts (the most urgent ones)."""
+    count = int(getattr(settings, "SIAM_STEERING_MAJOR_PRIORITIES", 1))
+    return priorities[:count]
+
+
+def refuse_future(month: date, today: date | None = None) -> None:
+    """A month that has not begun has no figures: refused, not reported as grey."""
+    today = today or timezone.localdate()
+    if month.replace(day=1) > today.replace(day=1):
+        raise ValidationError(
+            {"month": "This month has not begun yet: choose this month or an earlier one."}
+        )
 
 
 def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
@@ -150,9 +195,19 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
     decisions = Decision.objects.filter(ecosystem_id=eco_id).select_related("owner", "meeting")
 
     overall = report.overall.attainment
-    status = rag(overall, target)
-    e2e_priority = [{**_row(r), "agreed_hours": targets.get(r.key)} for r in report.by_priority]
+    margin = amber_margin()
+    must_not_breach = set(major_priorities(priorities))
+    e2e_priority = []
+    for r in report.by_priority:
+        row = {**_row(r), "agreed_hours": targets.get(r.key)}
+        row["status"] = priority_rag(
+            row, target, major=r.key in must_not_breach, amber_margin=margin
+        )
+        e2e_priority.append(row)
+    status = overall_rag(overall, e2e_priority, target)
     providers = [_row(r) for r in report.by_provider if r.key != "End to end (SLA)"]
+    resolution_breaches = clocks.filter(BREACHED, metric=MetricChoices.RESOLUTION)
+    ola_breaches = sum(p["breached"] for p in providers)
     summary = [
         f"{counts['opened']} tickets were opened in the period, {counts['resolved']} of them are resolved.",
         (
@@ -161,8 +216,12 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
             if overall is not None
             else "No resolution clock finished in the period."
         ),
-        f"{report.overall.breached} end-to-end breaches; {sum(p['breached'] for p in providers)} at provider level.",
+        f"Resolution breaches: {report.overall.breached} of the end-to-end SLA and {ola_breaches} of "
+        f"providers' OLAs (section 3 lists them).",
     ]
+    failing = [row["key"] for row in e2e_priority if row["status"] in ("amber", "red")]
+    if failing:
+        summary.append("Priorities off target: " + ", ".join(failing) + ".")
     worst = min(
         (p for p in providers if p["attainment"] is not None),
         key=lambda p: p["attainment"],
@@ -209,13 +268,15 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
                 for m in trend_months
             ],
         },
+        "rag": {"amber_margin": margin, "major_priorities": sorted(must_not_breach)},
+        "breach_total": report.overall.breached + ola_breaches,
         "breaches": [
             {
                 "reference": c.incident.reference, "title": c.incident.title, "priority": c.incident.priority,
                 "party": c.provider.name if c.provider else "End to end", "metric": c.get_metric_display(),
                 "breach_at": _iso(c.breach_at),
             }
-            for c in clocks.filter(BREACHED).select_related("incident", "provider").order_by("breach_at")[:40]
+            for c in resolution_breaches.select_related("incident", "provider").order_by("breach_at")[:40]
         ],
         "kpis": [
             {
@@ -329,7 +390,10 @@ def render(report_snapshot: dict, logo: str | None = None, generated_at=None) ->
 
 
 def generate(ecosystem, month: date, user=None, scheduled: bool = False) -> SteeringReport:
-    """Snapshot the month, render it, store both; returns the archived report."""
+    """Snapshot the month, render it, store both; returns the archived report. A month
+    generated again replaces its report: the earlier one stays in the archive (PDF
+    included), marked as superseded by the new one."""
+    refuse_future(month)
     start, end = period_for(month)
     began = time.perf_counter()
     snap = snapshot(ecosystem, start, end)
@@ -347,5 +411,14 @@ def generate(ecosystem, month: date, user=None, scheduled: bool = False) -> Stee
         ContentFile(pdf),
         save=False,
     )
-    report.save()
+    with transaction.atomic():
+        earlier = list(
+            SteeringReport.objects.select_for_update()
+            .filter(ecosystem=ecosystem, period_start=start, superseded_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        SteeringReport.objects.filter(pk__in=earlier).update(superseded_at=generated_at)
+        report.save()
+        SteeringReport.objects.filter(pk__in=earlier).update(superseded_by=report)
+    report.replaced = len(earlier)
     return report

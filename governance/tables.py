@@ -297,7 +297,10 @@ class SteeringReportTable(BaseTable):
     def render_status(self, record):
         status = getattr(record, "overall_status", None) or "grey"
         colour = {"green": "green", "amber": "yellow", "red": "red"}.get(status, "secondary")
-        return format_html('<span class="badge bg-{}-lt">{}</span>', colour, status.upper())
+        badge = format_html('<span class="badge bg-{}-lt">{}</span>', colour, status.upper())
+        if record.superseded_at:
+            return format_html('{} <span class="badge bg-secondary-lt">superseded</span>', badge)
+        return badge
 
     def render_download(self, record):
         return format_html(

@@ -243,7 +243,8 @@ class ImprovementItemView(ObjectView):
         )
         weights = ScoringModel.weights_for(instance.ecosystem_id)
         return {
-            "rank": next((i.rank for i in ranked if i.pk == instance.pk), None),
+            # A finished item has no rank, here as in the list and the API.
+            "rank": next((i.rank for i in ranked if i.pk == instance.pk and not i.closed), None),
             "weights": weights,
             "override_form": forms.OverrideForm(
                 initial={
@@ -416,17 +417,42 @@ class AssessmentDeleteView(ObjectDeleteView):
 # --- Dashboard --------------------------------------------------------------------------------
 
 
+LAST_DASHBOARD = "governance.last_dashboard"
+
+
+def home_ecosystem(request):
+    """The dashboard a user lands on: the one they looked at last, else one their own
+    organisation runs (as integrator), else one it is the customer of, else one it
+    provides to; alphabetical within each."""
+    from siam.access import get_access_context
+    from siam.choices import LayerChoices
+
+    visible = Ecosystem.objects.restrict(request.user).order_by("name")
+    last = request.session.get(LAST_DASHBOARD)
+    if last and visible.filter(pk=last).exists():
+        return last
+    if not request.user.is_superuser:
+        context = get_access_context(request.user)
+        for layer in (LayerChoices.INTEGRATOR, LayerChoices.CUSTOMER, LayerChoices.PROVIDER):
+            own = visible.filter(pk__in=context.ecosystem_ids(layer)).first()
+            if own is not None:
+                return own.pk
+    first = visible.first()
+    return first.pk if first else None
+
+
 class DashboardIndexView(View):
     def get(self, request):
-        ecosystem = Ecosystem.objects.restrict(request.user).order_by("name").first()
-        if ecosystem is None:
+        pk = home_ecosystem(request)
+        if pk is None:
             raise Http404("You take part in no ecosystem yet.")
-        return redirect("governance:dashboard", pk=ecosystem.pk)
+        return redirect("governance:dashboard", pk=pk)
 
 
 class DashboardView(View):
     def get(self, request, pk):
         ecosystem = get_object_or_404(Ecosystem.objects.restrict(request.user), pk=pk)
+        request.session[LAST_DASHBOARD] = ecosystem.pk
         data = services.dashboard(request.user, ecosystem)
         months = [m.strftime("%b %Y") for m in data["months"]]
         raci_errors = sum(1 for _m, errors, _w in data["raci"] if errors)
@@ -447,8 +473,8 @@ class DashboardView(View):
                 y_max=100,
             ),
             "breach_chart": charts.bar_chart(
-                [(name, n) for name, n, _ in data["breaches_by_provider"]],
-                "Breaches by provider",
+                [(f.label, f.count) for f in data["breaches_by_provider"]],
+                "Incidents whose resolution clock breached, by clock",
                 colour="#d63939",
                 width=340,
                 label_width=130,
@@ -471,7 +497,7 @@ class DashboardView(View):
             ),
             "requirement_statuses": REQUIREMENT_STATUSES,
             "reports": SteeringReport.objects.restrict(request.user)
-            .filter(ecosystem=ecosystem)
+            .filter(ecosystem=ecosystem, superseded_at__isnull=True)
             .defer("snapshot")[:3],
             "may_report": SteeringReport.ecosystems_for(request.user, CHANGE)
             .filter(pk=ecosystem.pk)
@@ -543,8 +569,13 @@ class SteeringReportGenerateView(View):
         report = steering.generate(
             form.cleaned_data["ecosystem"], form.cleaned_data["month"], user=request.user
         )
+        replaced = (
+            " It replaces the earlier report of that month, kept in the archive as superseded."
+            if report.replaced
+            else ""
+        )
         messages.success(
             request,
-            f"Generated the {report.period_start:%B %Y} report in {report.render_seconds:g} s.",
+            f"Generated the {report.period_start:%B %Y} report in {report.render_seconds:g} s.{replaced}",
         )
         return redirect("governance:steeringreport_download", pk=report.pk)

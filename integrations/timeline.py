@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from slas.choices import STOP_STATUSES, EventKindChoices, IncidentStatusChoices
+from slas.lifecycle import outside_lifecycle
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,11 @@ def fold(
         if change.comment:
             parts.append(f"comment: {change.comment[:1000]}")
         note = f"{tool}: " + ("; ".join(parts) if parts else "updated, no tracked field changed")
+        refused = outside_lifecycle(state.status, after.status, state.holder != after.holder)
+        if refused:
+            # The tool owns its ticket: the fact is kept, and marked as a move the app
+            # itself would have refused (the same lifecycle rules as the incident page).
+            note += f" — outside the lifecycle ({refused.rstrip('.')}); kept as {tool} reported it"
         entries.append(
             Entry(
                 change.key,

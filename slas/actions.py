@@ -6,9 +6,9 @@ endpoint, which maps onto these actions), the escalation job and the demo all ca
 it, so they share the rules, the errors and what is written. ``authorize`` is the
 access side, shared by the page and the API; jobs act as the system and skip it.
 
-Ingested tickets are the exception by design: a tool's events are facts about a
-ticket the tool owns, so ``integrations`` projects them onto the timeline as they
-are (docs/integrations.md) rather than asking whether the app would have allowed them.
+Ingested tickets: a tool's events are facts about a ticket the tool owns, so
+``integrations`` projects them onto the timeline as they are rather than refusing
+them, and marks those the same lifecycle would refuse (``lifecycle.outside_lifecycle``).
 """
 
 from __future__ import annotations

@@ -169,7 +169,79 @@ def load(actor) -> DemoResult:
 
     if not Incident.objects.filter(ecosystem=eco).exists():
         result.created += _generate_incidents(eco, actor)
+        result.created += _stories(eco, actor)
     return result
+
+
+def _stories(eco, actor) -> int:
+    """Three tickets taken through the write path as people would: a change the
+    business owner approved herself, one still awaiting her, and an incident a provider
+    sent back to the queue, which nobody has owned since (an ownership gap)."""
+    from django.contrib.auth import get_user_model
+
+    from . import actions
+
+    now = services.now().replace(second=0, microsecond=0)
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=["john", "sophie"])
+    }
+    john, sophie = users.get("john", actor), users.get("sophie")
+    service = {s.name: s for s in Service.objects.filter(ecosystem=eco)}
+    mercuri = Organisation.objects.get(slug="mercuri")
+    global_ = Organisation.objects.get(slug="global")
+
+    def open_(title, service_name, classification, opened, impact="Medium", urgency="Medium"):
+        incident = Incident(
+            ecosystem=eco, title=title, service=service[service_name], classification=classification,
+            impact=impact, urgency=urgency, opened_at=opened,
+        )  # fmt: skip
+        return services.open_incident(incident, author=john, at=opened)
+
+    approved = open_(
+        "Add Apple Pay to the checkout",
+        "Online payments",
+        "change_request",
+        now - timedelta(days=3),
+    )
+    if sophie is not None:
+        actions.perform(
+            approved, "approve-change", {"at": now - timedelta(days=3, hours=-2)}, user=sophie
+        )
+    else:  # the RACI demo did not run: the integrator records it, saying how
+        owner = actions.approvers(approved).first()
+        actions.perform(
+            approved, "approve-change",
+            {"approver": owner, "on_behalf_reason": "Approved in the steering meeting",
+             "at": now - timedelta(days=3, hours=-2)},
+            user=john,
+        )  # fmt: skip
+    actions.perform(
+        approved, "hand-off",
+        {"holder": global_, "note": "Build and test in the payment gateway", "at": now - timedelta(days=3, hours=-3)},
+        user=john,
+    )  # fmt: skip
+    open_(
+        "Extend the returns window to 60 days",
+        "Online store",
+        "change_request",
+        now - timedelta(hours=4),
+    )
+    queue = open_(
+        "Vouchers rejected at the kiosk", "Online kiosk", "incident", now - timedelta(hours=5),
+        impact="High",
+    )  # fmt: skip
+    actions.perform(
+        queue,
+        "hand-off",
+        {"holder": mercuri, "at": now - timedelta(hours=4, minutes=50)},
+        user=john,
+    )
+    actions.perform(
+        queue, "hand-off",
+        {"note": "Not a customer-service issue: back to the queue", "at": now - timedelta(hours=4, minutes=20)},
+        user=john,
+    )  # fmt: skip
+    return 3
 
 
 def _generate_incidents(eco, actor) -> int:

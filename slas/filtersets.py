@@ -5,9 +5,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.filtersets import CHECKBOXES, BaseFilterSet, RestrictedModelChoiceFilter
+from core.forms.base import NUMBER_LIMIT
 from siam.models import Contract, Ecosystem, Organisation, Service
 
-from .choices import ClassificationChoices, IncidentStatusChoices, SlaStateChoices
+from .choices import (
+    STOP_STATUSES,
+    ClassificationChoices,
+    IncidentStatusChoices,
+    MetricChoices,
+    SlaStateChoices,
+)
 from .models import (
     BusinessCalendar,
     Incident,
@@ -17,6 +24,9 @@ from .models import (
     PriorityMatrix,
     ServiceLevelTarget,
 )
+
+#: A clock counts as breached once its breach is recorded, whatever a later edit says.
+BREACHED = Q(state=SlaStateChoices.BREACHED) | Q(breach_recorded_at__isnull=False)
 
 
 class BusinessCalendarFilterSet(BaseFilterSet):
@@ -91,7 +101,24 @@ class IncidentFilterSet(BaseFilterSet):
         label="SLA state (end to end)",
         widget=CHECKBOXES,
     )
+    open = django_filters.BooleanFilter(
+        method="filter_open", label="Open (neither resolved nor closed)"
+    )
+    opened_after = django_filters.DateFilter(
+        field_name="opened_at", lookup_expr="date__gte", label="Opened on or after"
+    )
     breached = django_filters.BooleanFilter(method="filter_breached", label="Breached (any clock)")
+    breached_metric = django_filters.ChoiceFilter(
+        choices=MetricChoices.choices,
+        method="filter_breached_metric",
+        label="Breached clock: metric",
+        empty_label="Any",
+    )
+    breached_clock = django_filters.CharFilter(
+        method="filter_breached_clock",
+        label="Breached clock: whose",
+        help_text="“end-to-end” for the SLA, or a provider's organisation id for its OLA.",
+    )
     ownership_gap = django_filters.ChoiceFilter(
         choices=[("now", "Nobody owns it now"), ("ever", "Nobody owned it at some point")],
         method="filter_ownership_gap",
@@ -109,8 +136,42 @@ class IncidentFilterSet(BaseFilterSet):
         model = Incident
         fields = (
             "q", "ecosystem", "service", "provider", "holder", "priority", "classification", "status",
-            "sla_state", "breached", "ownership_gap", "due_within_hours",
+            "sla_state", "open", "opened_after", "breached", "breached_metric", "breached_clock", "ownership_gap",
+            "due_within_hours",
         )  # fmt: skip
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return (
+            queryset.exclude(status__in=STOP_STATUSES)
+            if value
+            else queryset.filter(status__in=STOP_STATUSES)
+        )
+
+    def _breached_clocks(self, metric=None, clock=None):
+        clocks = IncidentSla.objects.filter(BREACHED)
+        if metric:
+            clocks = clocks.filter(metric=metric)
+        if clock == "end-to-end":
+            clocks = clocks.filter(provider__isnull=True)
+        elif clock:
+            clocks = clocks.filter(provider_id=int(clock))
+        return clocks
+
+    def filter_breached_metric(self, queryset, name, value):
+        if not value or self.form.cleaned_data.get("breached_clock"):
+            return queryset  # applied together with the clock
+        return queryset.filter(pk__in=self._breached_clocks(value).values("incident_id"))
+
+    def filter_breached_clock(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value != "end-to-end" and not (value.isdigit() and int(value) <= NUMBER_LIMIT):
+            return queryset.none()  # no such clock (a hand-edited address)
+        metric = self.form.cleaned_data.get("breached_metric")
+        return queryset.filter(pk__in=self._breached_clocks(metric, value).values("incident_id"))
 
     def filter_ownership_gap(self, queryset, name, value):
         gaps = OwnershipGap.objects.all()
@@ -129,10 +190,7 @@ class IncidentFilterSet(BaseFilterSet):
     def filter_breached(self, queryset, name, value):
         if value is None:
             return queryset
-        breached = IncidentSla.objects.filter(
-            Q(state=SlaStateChoices.BREACHED) | Q(breach_recorded_at__isnull=False)
-        )
-        condition = Q(pk__in=breached.values("incident_id"))
+        condition = Q(pk__in=IncidentSla.objects.filter(BREACHED).values("incident_id"))
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_due_within(self, queryset, name, value):

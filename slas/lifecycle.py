@@ -143,9 +143,14 @@ class Facts:
 
 
 def why_not(
-    facts: Facts, action: Action, *, now: datetime, reopen_window: timedelta = DEFAULT_REOPEN_WINDOW
+    facts: Facts,
+    action: Action,
+    *,
+    now: datetime | None = None,
+    reopen_window: timedelta = DEFAULT_REOPEN_WINDOW,
 ) -> str | None:
-    """Why ``action`` cannot be taken now, or None when it can."""
+    """Why ``action`` cannot be taken now, or None when it can (without ``now``, the
+    reopen window is not judged)."""
     spec = SPECS[action]
     status = S(facts.status)
     if status not in spec.from_statuses:
@@ -242,3 +247,33 @@ def next_status(facts: Facts, action: Action, values: Mapping) -> str:
     if action is Action.CLOSE:
         return S.CLOSED
     return status
+
+
+def action_for_transition(before: str, after: str, holder_changed: bool) -> Action | None:
+    """The action a status (or holder) change stands for: how a tool's event, or a
+    bare timeline event, is read in the lifecycle's terms. None: no action (a new
+    ticket taken into work, a field the lifecycle does not govern)."""
+    if before != after:
+        if before in DONE and after in OPEN:
+            return Action.REOPEN
+        if after == S.RESOLVED:
+            return Action.RESOLVE
+        if after == S.CLOSED:
+            return Action.CLOSE
+        if after in WAITING:
+            return Action.PAUSE
+        if after == S.IN_PROGRESS and before in WAITING:
+            return Action.RESUME
+        return None
+    return Action.HAND_OFF if holder_changed else None
+
+
+def outside_lifecycle(before: str, after: str, holder_changed: bool) -> str | None:
+    """Why the app would have refused this change, when it would have; None otherwise.
+    Only the move itself is judged (inputs such as a resolution note are the tool's)."""
+    action = action_for_transition(before, after, holder_changed)
+    if action is None:
+        return None
+    if action is Action.PAUSE and before == after:
+        return None
+    return why_not(Facts(status=before, change_approved=True), action)

@@ -145,6 +145,7 @@ class IncidentTable(BaseTable):
         model = Incident
         fields = (
             "reference",
+            "ecosystem",
             "title",
             "priority",
             "classification",

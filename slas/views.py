@@ -185,7 +185,7 @@ def _e2e_resolution():
 
 
 class IncidentListView(ObjectListView):
-    queryset = Incident.objects.select_related("service", "holder")
+    queryset = Incident.objects.select_related("ecosystem", "service", "holder")
     filterset = filtersets.IncidentFilterSet
     table = tables.IncidentTable
 

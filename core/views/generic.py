@@ -75,6 +75,17 @@ class ObjectMixin:
 
         return self.model.may_add(get_access_context(user))
 
+    def sees_several_ecosystems(self) -> bool:
+        """Lists name each row's ecosystem only when the user sees more than one: the
+        same reference (INC-000001) can exist in each."""
+        from siam.access import get_access_context
+        from siam.models import Ecosystem
+
+        user = self.request.user
+        if user.is_superuser:
+            return Ecosystem.objects.count() > 1
+        return len(get_access_context(user).visible_ecosystem_ids) > 1
+
 
 class ObjectListView(ObjectMixin, View):
     filterset = None
@@ -102,6 +113,8 @@ class ObjectListView(ObjectMixin, View):
             )
 
         table = self.table(rows, request=request)
+        if "ecosystem" in table.columns.names() and not self.sees_several_ecosystems():
+            table.columns.hide("ecosystem")
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
         page_pks = [row.pk for row in table.page.object_list.data] if table.page else []
         table.changeable_pks = frozenset(

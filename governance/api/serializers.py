@@ -171,7 +171,13 @@ class KpiSerializer(ValidatedModelSerializer):
 
 
 class ImprovementItemSerializer(ValidatedModelSerializer):
-    rank = serializers.IntegerField(read_only=True, required=False)
+    rank = serializers.SerializerMethodField(
+        help_text="Place in its register; null once the item is done or rejected."
+    )
+
+    def get_rank(self, obj) -> int | None:
+        return None if getattr(obj, "closed", False) else getattr(obj, "rank", None)
+
     effective = serializers.FloatField(read_only=True, required=False)
 
     class Meta:
@@ -296,3 +302,14 @@ class SteeringReportSerializer(ValidatedModelSerializer):
 class GenerateReportSerializer(serializers.Serializer):
     ecosystem = serializers.IntegerField()
     month = serializers.DateField(input_formats=["%Y-%m", "%Y-%m-%d"], help_text="YYYY-MM")
+
+    def validate_month(self, value):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from ..steering import refuse_future
+
+        try:
+            refuse_future(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["month"]) from None
+        return value

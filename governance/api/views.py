@@ -197,9 +197,11 @@ class DashboardView(APIView):
             "ecosystem": ecosystem.pk,
             "attainment": [{"month": m.isoformat(), "attainment": a} for m, a in zip(d["months"], d["attainment"], strict=True)],
             "attainment_target": d["attainment_target"],
-            "breaches_by_provider": [{"party": name, "breaches": n, "provider": pid} for name, n, pid in d["breaches_by_provider"]],
+            # Each figure names the incident list (its filters) it counts.
+            "resolution_breaches": [{"clock": f.label, "incidents": f.count, "filters": f.query} for f in d["breaches_by_provider"]],
+            "open_incidents": {"incidents": d["open_total"].count, "filters": d["open_total"].query},
             "open_by_priority_age": {p: dict(zip(d["age_labels"], counts, strict=True)) for p, counts in d["open_by_priority_age"]},
-            "due_soon": d["due_soon_count"],
+            "due_within_24_hours": {"incidents": d["due_soon_count"].count, "filters": d["due_soon_count"].query},
             "kpis": [{"kpi": s.kpi.pk, "name": s.kpi.name, "latest": s.latest, "target": s.kpi.target, "trend": s.trend, "on_target": s.on_target} for s in d["kpis"]],
             "raci": [{"matrix": m.pk, "name": str(m), "errors": e, "warnings": w} for m, e, w in d["raci"]],
             "requirements": d["requirements"],

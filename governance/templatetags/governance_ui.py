@@ -55,3 +55,9 @@ def isodate(value) -> str:
 @register.filter
 def trend_label(value) -> str:
     return dict(TREND_LABELS).get(value, value)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (a count per status, say); None when absent."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

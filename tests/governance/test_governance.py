@@ -370,3 +370,37 @@ def test_dates_are_shown_where_date_inputs_can_read_them(gov, client_for):
         'value="2026-11-20"'
         in client.get(reverse("governance:action_edit", args=[action.pk])).content.decode()
     )
+
+
+def test_a_finished_improvement_has_no_rank_anywhere(gov, client_for, api_client_for):
+    eco = gov.world.a
+    done = ImprovementItem.objects.create(
+        ecosystem=eco, title="Done item", business_impact=5, complexity=1, cost=1, risk=1,
+        status="done",
+    )  # fmt: skip
+    ImprovementItem.objects.create(
+        ecosystem=eco, title="Open item", business_impact=1, complexity=3, cost=3, risk=1
+    )
+    client = client_for(gov.world.integrator_admin)
+    page = client.get(done.get_absolute_url()).content.decode()
+    assert "no longer ranked" in page and "rank 1" not in page
+    api = api_client_for(gov.world.integrator_admin)
+    assert api.get(f"/api/governance/improvement-items/{done.pk}/").json()["rank"] is None
+    listed = {
+        i["title"]: i["rank"]
+        for i in api.get("/api/governance/improvement-items/").json()["results"]
+    }
+    assert listed == {"Done item": None, "Open item": 1}
+
+
+def test_the_dashboard_opens_on_the_users_own_then_last_visited_ecosystem(gov, client):
+    from siam.models import ServiceProvider
+
+    world = gov.world
+    # Beta's integrator also provides to Alpha: Alpha comes first by name, Beta is its own.
+    ServiceProvider.objects.create(ecosystem=world.a, organisation=world.b.integrator)
+    client.force_login(world.b_admin)
+    index = reverse("governance:dashboard_index")
+    assert client.get(index).url == reverse("governance:dashboard", kwargs={"pk": world.b.pk})
+    client.get(reverse("governance:dashboard", kwargs={"pk": world.a.pk}))
+    assert client.get(index).url == reverse("governance:dashboard", kwargs={"pk": world.a.pk})

@@ -68,11 +68,15 @@ def test_snapshot_figures_match_the_sla_report(incidents, gov):
             "metric": "response",
         },
     )
-    # Every breached clock, end to end and per provider, response and resolution.
-    every_breach = sum(r.breached for r in report.by_provider) + sum(
-        r.breached for r in response.by_provider
+    # Section 3 lists the resolution breaches, end to end and per provider: the ones
+    # the summary counts (response breaches are in the response row).
+    resolution_breaches = sum(r.breached for r in report.by_provider)
+    assert snap["counts"]["opened"] == 2
+    assert len(snap["breaches"]) == snap["breach_total"] == resolution_breaches == 1
+    assert all(b["metric"] == "Resolution" for b in snap["breaches"])
+    assert f"Resolution breaches: {report.overall.breached} of the end-to-end SLA" in " ".join(
+        snap["summary"]
     )
-    assert snap["counts"]["opened"] == 2 and len(snap["breaches"]) == every_breach == 3
     assert snap["service_levels"]["response"]["breached"] == response.overall.breached
     assert snap["service_levels"]["trend"][-1] == {"month": "2026-11", "attainment": 50.0}
     assert "End-to-end resolution attainment was 50.0 % against a target of 90 %" in " ".join(
@@ -191,3 +195,60 @@ def test_the_monthly_schedule_reports_each_ecosystem_once(incidents):
     schedule = settings.CELERY_BEAT_SCHEDULE["monthly-steering-reports"]
     assert schedule["task"] == "governance.tasks.generate_monthly_reports"
     assert schedule["schedule"].day_of_month == {1}
+
+
+def test_the_steering_status_is_the_worst_priority_and_any_p1_breach_is_amber():
+    from governance.steering import overall_rag, priority_rag
+
+    # 98 % overall against 95 %, but one P1 breach: P1 is amber, so is the report
+    p1 = {"key": "P1", "attainment": 96.0, "breached": 1}
+    p1["status"] = priority_rag(p1, 95, major=True, amber_margin=5)
+    p3 = {"key": "P3", "attainment": 99.0, "breached": 1}
+    p3["status"] = priority_rag(p3, 95, major=False, amber_margin=5)
+    assert (p1["status"], p3["status"]) == ("amber", "green")
+    assert overall_rag(98.0, [p1, p3], 95) == "amber"
+    # P1 at 0 % is red whatever the overall attainment says
+    zero = {"key": "P1", "attainment": 0.0, "breached": 2}
+    zero["status"] = priority_rag(zero, 95, major=True, amber_margin=5)
+    assert overall_rag(97.0, [zero, p3], 95) == "red"
+    # nothing finished: grey
+    assert overall_rag(None, [], 95) == "grey"
+
+
+def test_a_future_month_is_refused_and_a_regenerated_month_replaces_the_report(
+    gov, client_for, api_client_for
+):
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from governance import steering
+    from governance.models import SteeringReport
+
+    world = gov.world
+    today = timezone.localdate()
+    future = date(today.year + 1, 1, 1)
+    with pytest.raises(ValidationError):
+        steering.generate(world.a, future)
+    api = api_client_for(world.integrator_admin)
+    response = api.post(
+        "/api/governance/steering-reports/generate/",
+        {"ecosystem": world.a.pk, "month": future.strftime("%Y-%m")},
+        format="json",
+    )
+    assert response.status_code == 400 and "month" in response.json()
+    page = client_for(world.integrator_admin).post(
+        "/governance/reports/generate/",
+        {"ecosystem": world.a.pk, "month": future.strftime("%Y-%m")},
+    )
+    assert page.status_code == 422 and "has not begun" in page.content.decode()
+
+    first = steering.generate(world.a, today)
+    second = steering.generate(world.a, today)
+    first.refresh_from_db()
+    assert second.replaced == 1 and first.superseded_by == second and first.superseded_at
+    assert first.pdf and first.pdf.storage.exists(first.pdf.name)  # kept in the archive
+    assert SteeringReport.objects.filter(ecosystem=world.a, superseded_at__isnull=True).count() == 1
+    page = client_for(world.integrator_admin).get(first.get_absolute_url()).content.decode()
+    assert "This report was replaced" in page

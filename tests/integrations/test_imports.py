@@ -391,3 +391,19 @@ def test_a_cleared_assignment_group_starts_an_ownership_gap(feeds, sla):
         incident=incident, provider=world.provider1, metric="resolution"
     )
     assert [round(c.counted_seconds) for c in ola] == [3600]
+
+
+def test_a_move_the_lifecycle_would_refuse_is_kept_and_marked(feeds, sla):
+    base = next(iter(servicenow_rows(1, seed=5, groups=["Service Desk"])))
+
+    def row(mod, at, state):
+        return {**base, "sys_mod_count": str(mod), "sys_updated_at": f"1/6/2026 {at}",
+                "opened_at": "1/6/2026 08:00", "incident_state": state}  # fmt: skip
+
+    rows = [row(0, "08:00", "New"), row(1, "09:00", "Active"), row(2, "10:00", "Closed")]
+    run = import_lines(new_run(feeds["servicenow"]), io.StringIO(csv_text(rows)))
+    assert run.state == ImportStateChoices.DONE, run.error
+    incident = Incident.objects.get(reference=base["number"])
+    last = incident.events.order_by("at", "sequence").last()
+    assert incident.status == "closed"  # the tool's fact is kept
+    assert "outside the lifecycle (Only a resolved incident can be closed)" in last.note

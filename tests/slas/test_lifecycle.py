@@ -147,3 +147,21 @@ def test_events_cannot_be_in_the_future_and_pauses_need_a_waiting_status():
         facts("new"), Action.OVERRIDE_PRIORITY, {"priority": "P3", "note": "x"}, now=NOW
     )
     assert same == {"priority": ["The priority is already P3."]}
+
+
+def test_a_tools_moves_are_read_as_actions_and_judged_by_the_same_rules():
+    from slas.lifecycle import action_for_transition, outside_lifecycle
+
+    assert action_for_transition("resolved", "in_progress", False) is Action.REOPEN
+    assert action_for_transition("awaiting_vendor", "in_progress", False) is Action.RESUME
+    assert action_for_transition("new", "in_progress", False) is None
+    assert action_for_transition("in_progress", "in_progress", True) is Action.HAND_OFF
+    assert (
+        outside_lifecycle("in_progress", "closed", False)
+        == "Only a resolved incident can be closed."
+    )
+    assert outside_lifecycle("resolved", "closed", False) is None
+    assert "resolved" in outside_lifecycle(
+        "resolved", "resolved", True
+    )  # handed off after resolving
+    assert outside_lifecycle("new", "awaiting_vendor", False) is None

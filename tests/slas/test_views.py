@@ -370,3 +370,16 @@ def test_unknown_holiday_subdivision_is_a_field_error(sla):
     with pytest.raises(ValidationError) as raised:
         calendar.full_clean()
     assert "holiday_subdivision" in raised.value.message_dict
+
+
+def test_the_incident_list_names_the_ecosystem_only_when_several_are_visible(sla, client_for):
+    from siam.models import ServiceProvider
+
+    sla.open()
+    url = reverse("slas:incident_list")
+    one = client_for(sla.world.integrator_admin).get(url).content.decode()
+    assert "sort=ecosystem" not in one
+    # a provider of both ecosystems sees both, and which one each ticket belongs to
+    ServiceProvider.objects.create(ecosystem=sla.world.b, organisation=sla.world.integrator)
+    several = client_for(sla.world.integrator_admin).get(url).content.decode()
+    assert "sort=ecosystem" in several and "Alpha" in several
