@@ -175,12 +175,19 @@ class IncidentTable(BaseTable):
             "change_request": "Change",
         }.get(record.classification, value)
 
-    def render_sla_state(self, value):
-        return format_html(
+    def render_sla_state(self, value, record):
+        badge = format_html(
             '<span class="badge bg-{}-lt">{}</span>',
             SLA_COLOURS.get(value, "secondary"),
             value.replace("_", " "),
         )
+        if getattr(record, "sla_pending", False):
+            return format_html(
+                '{} <span class="badge bg-azure-lt" title="A target or calendar changed: '
+                'being recomputed">recomputing</span>',
+                badge,
+            )
+        return badge
 
 
 class IncidentSlaTable(tables.Table):

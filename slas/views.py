@@ -2,7 +2,7 @@
 notifications and the service-level report."""
 
 from django.contrib import messages
-from django.db.models import Min, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, Min, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -198,6 +198,11 @@ class IncidentListView(ObjectListView):
             .get_queryset(request)
             .annotate(
                 sla_state=Subquery(_e2e_resolution().values("state")[:1]),
+                sla_pending=Exists(
+                    IncidentSla.objects.filter(
+                        incident_id=OuterRef("pk"), recompute_pending_since__isnull=False
+                    )
+                ),
                 next_due=Subquery(
                     running_due.order_by()
                     .values("incident_id")

@@ -99,3 +99,72 @@ def open_action(page, action):
     details = page.locator(f'#incident-actions details[data-action="{action}"]')
     details.locator("summary").click()
     return details.locator("form")
+
+
+def test_the_business_owner_approves_and_a_ticket_sent_back_to_the_queue_is_a_gap(page, login):
+    from raci.models import Role
+    from siam.choices import ContractStatusChoices
+    from slas import services
+    from slas.models import Incident
+    from tests import factories as f
+    from tests.conftest import build_world
+
+    world = build_world()
+    world.sla.status = ContractStatusChoices.ACTIVE
+    world.sla.save()
+    f.PriorityMatrixFactory(ecosystem=world.a)
+    always = f.BusinessCalendarFactory(
+        ecosystem=world.a, name="24x7", always_open=True, office_hours=False
+    )
+    f.ServiceLevelTargetFactory(
+        contract=world.sla,
+        priority="P2",
+        response_minutes=60,
+        resolution_minutes=480,
+        calendar=always,
+    )
+    world.person.user = world.customer_viewer
+    world.person.save()
+    role = Role.objects.create(
+        ecosystem=world.a, organisation=world.customer, name="Business Owner", approves_changes=True
+    )
+    role.holders.add(world.person)
+    change = services.open_incident(
+        Incident(ecosystem=world.a, title="New payment provider", service=world.service,
+                 classification="change_request", impact="High", urgency="Medium"),
+        author=world.integrator_admin,
+    )  # fmt: skip
+
+    # The business owner, with a read-only account, is offered the approval and nothing else.
+    login(world.customer_viewer.username)
+    page.goto(change.get_absolute_url())
+    offered = page.locator("#incident-actions [data-action]").evaluate_all(
+        "els => els.map(e => e.dataset.action)"
+    )
+    assert offered == ["approve-change"]
+    approve = open_action(page, "approve-change")
+    assert approve.get_by_label("Approved by").count() == 0  # she approves in her own name
+    approve.get_by_role("button", name="Approve the change").click()
+    page.wait_for_load_state()
+    assert f"Approved by {world.person}" in page.locator("#timeline").inner_text()
+    page.screenshot(path="var/approval-journey.png", full_page=True)
+
+    # The integrator hands it to a provider, who sends it back: nobody owns it.
+    page.context.clear_cookies()
+    login(world.integrator_admin.username)
+    page.goto(change.get_absolute_url())
+    hand_off = open_action(page, "hand-off")
+    hand_off.get_by_label("Hand to").select_option(label="Provider One")
+    hand_off.get_by_role("button", name="Hand off").click()
+    page.wait_for_load_state()
+    hand_off = open_action(page, "hand-off")
+    hand_off.get_by_label("Hand to").select_option(label="Nobody (back to the queue)")
+    hand_off.get_by_label("Note").fill("Not ours")
+    hand_off.get_by_role("button", name="Hand off").click()
+    page.wait_for_load_state()
+    assert "until now" in page.locator("#incident-gaps").inner_text()
+    page.goto("/slas/ownership-gaps/?open=true")
+    assert change.reference in page.locator("table").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(change.get_absolute_url())
+    page.screenshot(path="var/gap-journey-390.png", full_page=True)

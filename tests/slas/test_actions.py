@@ -184,7 +184,9 @@ def test_a_change_request_has_its_own_target_and_falls_back_to_the_priority_one(
     assert clock(change).target == service_target
 
 
-def test_a_target_change_marks_open_clocks_pending_until_the_repair(sla, monkeypatch):
+def test_a_target_change_marks_open_clocks_pending_until_the_repair(
+    sla, monkeypatch, client_for, api_client_for
+):
     from slas import tasks
 
     incident = sla.open()
@@ -196,6 +198,11 @@ def test_a_target_change_marks_open_clocks_pending_until_the_repair(sla, monkeyp
     target.save()
     row = clock(incident)
     assert row.recompute_pending_since is not None and row.target_seconds == 4 * 3600
+    user = sla.world.integrator_admin
+    assert "recomputing" in client_for(user).get("/slas/incidents/").content.decode()
+    assert "being recomputed" in client_for(user).get(incident.get_absolute_url()).content.decode()
+    api = api_client_for(user).get("/api/slas/incident-slas/", {"incident": incident.pk}).json()
+    assert all(r["recompute_pending"] for r in api["results"])
     services.repair([sla.world.a.pk])
     row.refresh_from_db()
     assert row.recompute_pending_since is None and row.target_seconds == 2 * 3600
