@@ -6,10 +6,17 @@ ten hours even on the day clocks change), never minute by minute: a day contribu
 its few working periods as whole intervals. Holidays are given as a container of
 dates loaded once by the caller (a ``holidays`` object or a frozenset), never looked
 up in a database while walking days.
+
+``working_seconds`` and ``advance`` are closed form: the calendar's working spans are
+laid out once, a year at a time around the instants asked about, as integer UTC
+microseconds with the cumulative working time before each span (``_SpanIndex``).
+Both are then two bisections, so their cost does not depend on how long the interval
+is or how old its start (a five-year-old ticket costs what a new one does).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +29,18 @@ MAX_SEARCH_DAYS = 3 * 366
 
 Period = tuple[int, int]  # minutes since local midnight: [start, end), end <= 1440
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+ONE_DAY = timedelta(days=1)
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // MICROSECOND
+
+
+def _instant_of(micros: int) -> datetime:
+    return EPOCH + timedelta(microseconds=micros)
+
 
 @dataclass(frozen=True)
 class WorkingCalendar:
@@ -30,6 +49,11 @@ class WorkingCalendar:
     week: tuple[tuple[Period, ...], ...] = ((),) * 7
     holidays: Container[date] = field(default_factory=frozenset)
     always_open: bool = False  # 24x7: all time counts, holidays included
+    _index: _SpanIndex = field(init=False, repr=False, compare=False, hash=False, default=None)
+
+    def __post_init__(self):
+        # The index is a cache of what the (frozen) calendar implies, not part of it.
+        object.__setattr__(self, "_index", _SpanIndex(self))
 
     @classmethod
     def twenty_four_seven(cls, tz: str = "UTC") -> WorkingCalendar:
@@ -87,12 +111,20 @@ class WorkingCalendar:
             day += timedelta(days=1)
 
     def working_seconds(self, start: datetime, end: datetime) -> float:
-        return sum((hi - lo).total_seconds() for lo, hi in self.spans(start, end))
+        if end <= start:
+            return 0.0
+        if self.always_open:
+            return (end - start).total_seconds()
+        index = self._index
+        index.cover(start)
+        index.cover(end)
+        return (index.cumulative(_micros(end)) - index.cumulative(_micros(start))) / 1_000_000
 
     def advance(self, start: datetime, seconds: float) -> datetime | None:
         """The instant at which ``seconds`` of working time have passed since ``start``.
 
-        None when the calendar never accumulates that much (no working time at all).
+        None when the calendar never accumulates that much (no working time at all, or
+        not within ``MAX_SEARCH_DAYS``).
         """
         if seconds <= 0:
             return start
@@ -100,10 +132,113 @@ class WorkingCalendar:
             return start + timedelta(seconds=seconds)
         if not self.has_working_time:
             return None
-        remaining = seconds
-        for lo, hi in self.spans(start):
-            length = (hi - lo).total_seconds()
-            if length >= remaining:
-                return lo + timedelta(seconds=remaining)
-            remaining -= length
-        return None
+        index = self._index
+        index.cover(start)
+        at = _micros(start)
+        target = index.cumulative(at) + round(seconds * 1_000_000)
+        limit = start + timedelta(days=MAX_SEARCH_DAYS)
+        while True:
+            found = index.reach(target)
+            if found is not None:
+                return _instant_of(found)
+            if index.end_instant > limit:
+                return None
+            index.extend_forward()
+
+
+class _SpanIndex:
+    """The working spans of one calendar over a range of local days, as sorted integer
+    UTC microseconds, with the working time of all spans before each one. It grows in
+    either direction as instants outside it are asked about, by chunks that double (six
+    weeks first: a calendar built for one live incident lays out little; a five-year
+    span costs a handful of extensions)."""
+
+    FIRST_CHUNK_DAYS = 42
+    MAX_CHUNK_DAYS = 4 * 366
+
+    def __init__(self, calendar: WorkingCalendar):
+        self.calendar = calendar
+        self.chunk = timedelta(days=self.FIRST_CHUNK_DAYS)
+        self.first_day: date | None = None  # local days laid out: [first_day, end_day)
+        self.end_day: date | None = None
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.before: list[int] = []  # working microseconds of the spans before each
+        self.after: list[int] = []  # ... up to the end of each
+
+    @property
+    def end_instant(self) -> datetime:
+        return self.calendar._instant(self.end_day, 0)
+
+    def _lay_out(self, first: date, end: date) -> list[tuple[int, int]]:
+        spans = []
+        day = first
+        while day < end:
+            for lo, hi in self.calendar._day_spans(day):
+                if lo < hi:
+                    spans.append((_micros(lo), _micros(hi)))
+            day += ONE_DAY
+        return spans
+
+    def _set(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [lo for lo, _ in spans]
+        self.ends = [hi for _, hi in spans]
+        total = 0
+        before, after = [], []
+        for lo, hi in spans:
+            before.append(total)
+            total += hi - lo
+            after.append(total)
+        self.before, self.after = before, after
+
+    def cover(self, moment: datetime) -> None:
+        """Lay out the local days around ``moment`` if they are not yet.
+
+        A day's periods lie within that local day, so spans of different days never
+        overlap and laying out day after day keeps them sorted; one day of margin on
+        each side covers an instant near a local midnight.
+        """
+        day = moment.astimezone(self.calendar.tz).date()
+        if self.first_day is None:
+            self.first_day = day - ONE_DAY
+            self.end_day = day + self.chunk
+            self._set(self._lay_out(self.first_day, self.end_day))
+            return
+        if day - ONE_DAY < self.first_day:
+            first = min(day - ONE_DAY, self.first_day - self._next_chunk())
+            spans = self._lay_out(first, self.first_day)
+            self.first_day = first
+            self._set(spans + list(zip(self.starts, self.ends, strict=True)))
+        if day + ONE_DAY >= self.end_day:
+            self.extend_forward(until=day + 2 * ONE_DAY)
+
+    def _next_chunk(self) -> timedelta:
+        self.chunk = min(self.chunk * 2, timedelta(days=self.MAX_CHUNK_DAYS))
+        return self.chunk
+
+    def extend_forward(self, until: date | None = None) -> None:
+        end = max(until or self.end_day, self.end_day + self._next_chunk())
+        spans = self._lay_out(self.end_day, end)
+        self.end_day = end
+        total = self.after[-1] if self.after else 0
+        for lo, hi in spans:
+            self.starts.append(lo)
+            self.ends.append(hi)
+            self.before.append(total)
+            total += hi - lo
+            self.after.append(total)
+
+    def cumulative(self, at: int) -> int:
+        """Working microseconds from the first laid-out day up to ``at``."""
+        i = bisect_right(self.starts, at) - 1
+        if i < 0:
+            return 0
+        return self.before[i] + min(at, self.ends[i]) - self.starts[i]
+
+    def reach(self, target: int) -> int | None:
+        """The instant at which the cumulative working time reaches ``target``; None
+        when it lies beyond the laid-out days."""
+        j = bisect_left(self.after, target)
+        if j == len(self.after):
+            return None
+        return self.starts[j] + (target - self.before[j])

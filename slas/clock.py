@@ -46,7 +46,7 @@ class Segment:
     status: str
     holder: int | None
     counting: bool  # whether this clock counted it
-    business_seconds: float  # working time in the segment, whether counted or not
+    business_seconds: float  # working time in the segment, counted or not (0 when stopped)
     paused: bool
 
 
@@ -135,7 +135,9 @@ def evaluate(
         paused = point.status in pause_states
         stopped = point.status in stop_states
         held = holder is ANY_HOLDER or point.holder == holder
-        business = calendar.working_seconds(seg_start, seg_end)
+        # A stopped stretch (resolved, closed) never counts: not evaluated at all, so a
+        # ticket closed years ago costs nothing for the time since.
+        business = 0.0 if stopped else calendar.working_seconds(seg_start, seg_end)
         counting = held and not paused and not stopped
         if not paused and not stopped:
             party_seconds[point.holder] += business
