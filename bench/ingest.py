@@ -16,6 +16,7 @@ import argparse
 import os
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from _setup import django_on_scratch_database
@@ -101,6 +102,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=120000)
     parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument(
+        "--spread-days", type=int, default=5 * 365, help="tickets opened over this many days"
+    )
     args = parser.parse_args()
     django_on_scratch_database("bench-ingest")
     from django.conf import settings
@@ -117,7 +121,10 @@ def main():
     feed = build_feed()
     path = Path(tempfile.mkdtemp()) / "incident_event_log.csv"
     started = time.perf_counter()
-    write_servicenow_csv(path, args.rows)
+    # Real exports hold tickets opened up to five years before the export.
+    write_servicenow_csv(
+        path, args.rows, start=datetime(2021, 12, 1, 8, 0), spread_days=args.spread_days
+    )
     print(
         f"generated {args.rows} rows ({path.stat().st_size / 2**20:.1f} MB) in {time.perf_counter() - started:.1f} s"
     )

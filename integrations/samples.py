@@ -26,9 +26,12 @@ def _date(moment: datetime) -> str:
     return f"{moment.day}/{moment.month}/{moment.year} {moment:%H:%M}"
 
 
-def incident_rows(number: int, rng: random.Random, start: datetime, groups: list[str]):
-    """The audit rows of one incident, in the export's order."""
-    opened = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 60))
+def incident_rows(
+    number: int, rng: random.Random, start: datetime, groups: list[str], spread_days: int = 60
+):
+    """The audit rows of one incident, in the export's order, opened within
+    ``spread_days`` of ``start`` (real exports hold tickets opened years ago)."""
+    opened = start + timedelta(minutes=rng.randrange(0, spread_days * 24 * 60))
     impact, urgency = rng.choice(LEVELS), rng.choice(LEVELS)
     group = rng.choice(groups)
     steps = [("New", group)]
@@ -96,7 +99,12 @@ def incident_rows(number: int, rng: random.Random, start: datetime, groups: list
 
 
 def servicenow_rows(
-    rows: int, *, seed: int = 7, groups: list[str] | None = None, start: datetime | None = None
+    rows: int,
+    *,
+    seed: int = 7,
+    groups: list[str] | None = None,
+    start: datetime | None = None,
+    spread_days: int = 60,
 ) -> Iterator[dict]:
     """About ``rows`` audit rows (whole incidents; stops at ``rows``)."""
     rng = random.Random(seed)
@@ -104,7 +112,7 @@ def servicenow_rows(
     start = start or datetime(2026, 6, 1, 8, 0)
     written, number = 0, 1
     while written < rows:
-        for row in incident_rows(number, rng, start, groups):
+        for row in incident_rows(number, rng, start, groups, spread_days):
             if written >= rows:
                 return
             yield row

@@ -180,12 +180,8 @@ class IncidentFilterSet(BaseFilterSet):
         return queryset.filter(pk__in=gaps.values("incident_id")) if value else queryset
 
     def filter_sla_state(self, queryset, name, value):
-        if not value:
-            return queryset
-        e2e = IncidentSla.objects.filter(
-            provider__isnull=True, metric="resolution", state__in=value
-        )
-        return queryset.filter(pk__in=e2e.values("incident_id"))
+        # The incident's own column, kept with its end-to-end resolution clock.
+        return queryset.filter(sla_state__in=value) if value else queryset
 
     def filter_breached(self, queryset, name, value):
         if value is None:
@@ -196,9 +192,8 @@ class IncidentFilterSet(BaseFilterSet):
     def filter_due_within(self, queryset, name, value):
         if value is None:
             return queryset
-        limit = timezone.now() + timedelta(hours=float(value))
-        due = IncidentSla.objects.filter(state=SlaStateChoices.RUNNING, due_at__lte=limit)
-        return queryset.filter(pk__in=due.values("incident_id"))
+        # next_due_at is the soonest deadline of a running clock (indexed).
+        return queryset.filter(next_due_at__lte=timezone.now() + timedelta(hours=float(value)))
 
 
 class IncidentSlaFilterSet(BaseFilterSet):

@@ -509,12 +509,19 @@ class Incident(EcosystemScopedModel):
     known_error = models.ForeignKey(
         KnownError, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
     )
+    #: Kept by ``services.store_clocks`` with the clocks (never typed): the end-to-end
+    #: resolution clock's state and the soonest deadline of a running clock, so the
+    #: incident list sorts and filters by an index instead of a subquery per row.
+    sla_state = models.CharField(
+        "SLA state", max_length=20, choices=SlaStateChoices.choices, blank=True, editable=False
+    )
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     jira_key = models.CharField("Jira key", max_length=50, blank=True)
     servicenow_number = models.CharField("ServiceNow number", max_length=50, blank=True)
     zendesk_id = models.CharField("Zendesk id", max_length=50, blank=True)
     azure_devops_id = models.CharField("Azure DevOps id", max_length=50, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["holders"])
+    history = HistoricalRecords(excluded_fields=["holders", "sla_state", "next_due_at"])
 
     class Meta:
         ordering = ("-opened_at",)
@@ -529,6 +536,8 @@ class Incident(EcosystemScopedModel):
         indexes = [
             models.Index(fields=("ecosystem", "status")),
             models.Index(fields=("opened_at",)),
+            models.Index(fields=("ecosystem", "next_due_at"), name="slas_incident_eco_due"),
+            models.Index(fields=("next_due_at",), name="slas_incident_due"),
         ]
 
     def __str__(self):

@@ -297,7 +297,29 @@ def store_clocks(
         if stale:
             IncidentSla.objects.filter(pk__in=stale).delete()
         store_gaps(gaps, moment)
+        store_summaries(incidents, to_create + to_update)
     return len(to_create) + len(to_update)
+
+
+def store_summaries(incidents: list[Incident], rows: list[IncidentSla]) -> None:
+    """Write each incident's ``sla_state`` and ``next_due_at`` from its clocks, only
+    where they changed (most recomputes change neither)."""
+    state: dict[int, str] = {}
+    due: dict[int, datetime] = {}
+    for row in rows:
+        if row.provider_id is None and row.metric == MetricChoices.RESOLUTION:
+            state[row.incident_id] = row.state
+        if row.state == SlaStateChoices.RUNNING and row.due_at is not None:
+            current = due.get(row.incident_id)
+            due[row.incident_id] = row.due_at if current is None else min(current, row.due_at)
+    changed = []
+    for incident in incidents:
+        summary = (state.get(incident.pk, ""), due.get(incident.pk))
+        if (incident.sla_state, incident.next_due_at) != summary:
+            incident.sla_state, incident.next_due_at = summary
+            changed.append(incident)
+    if changed:
+        Incident.objects.bulk_update(changed, ["sla_state", "next_due_at"], batch_size=1000)
 
 
 _ALWAYS = WorkingCalendar.twenty_four_seven("UTC")

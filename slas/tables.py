@@ -134,7 +134,7 @@ class IncidentTable(BaseTable):
     service = tables.Column()
     holder = tables.Column(verbose_name="Held by")
     sla_state = tables.Column(verbose_name="SLA", orderable=True)
-    next_due = tables.DateTimeColumn(
+    next_due_at = tables.DateTimeColumn(
         verbose_name="Due", format="j M H:i", orderable=True, attrs={"td": {"class": "text-nowrap"}}
     )
     opened_at = tables.DateTimeColumn(
@@ -153,18 +153,18 @@ class IncidentTable(BaseTable):
             "service",
             "holder",
             "sla_state",
-            "next_due",
+            "next_due_at",
             "opened_at",
             "actions",
         )
-        order_by = ("next_due",)
+        order_by = ("next_due_at",)
 
-    def order_next_due(self, queryset, is_descending):
+    def order_next_due_at(self, queryset, is_descending):
         # Incidents with a deadline first, soonest first; the rest by opening date.
         due = (
-            F("next_due").desc(nulls_last=True)
+            F("next_due_at").desc(nulls_last=True)
             if is_descending
-            else F("next_due").asc(nulls_last=True)
+            else F("next_due_at").asc(nulls_last=True)
         )
         return queryset.order_by(due, "-opened_at"), True
 
@@ -176,6 +176,8 @@ class IncidentTable(BaseTable):
         }.get(record.classification, value)
 
     def render_sla_state(self, value, record):
+        if not value:
+            return "—"
         badge = format_html(
             '<span class="badge bg-{}-lt">{}</span>',
             SLA_COLOURS.get(value, "secondary"),

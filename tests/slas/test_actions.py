@@ -256,3 +256,21 @@ def test_the_report_says_who_used_the_budget_and_when_nobody_owned_it(sla, clien
     # another ecosystem's administrator sees none of it
     other = reports.build_report(world.b_admin, {})
     assert other.budget_use == [] and other.gaps_by_party == []
+
+
+def test_the_incident_keeps_its_sla_state_and_next_deadline_with_its_clocks(sla):
+    from slas.models import Incident
+
+    incident = sla.open()
+    incident.refresh_from_db()
+    assert incident.sla_state == "running" and incident.next_due_at == at(0, 9, 30)  # response
+    sla.act(incident, at(0, 9, 10), "hand-off", holder=sla.world.provider1)
+    incident.refresh_from_db()
+    # responded: the soonest running deadline is now the provider's OLA resolution (2 h)
+    assert incident.next_due_at == min(
+        row.due_at for row in IncidentSla.objects.filter(incident=incident, state="running")
+    )
+    sla.act(incident, at(0, 10), "pause", waiting_for="awaiting_customer")
+    incident.refresh_from_db()
+    assert incident.sla_state == "paused" and incident.next_due_at is None
+    assert Incident.objects.filter(sla_state="paused").count() == 1
