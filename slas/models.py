@@ -567,6 +567,15 @@ class Incident(EcosystemScopedModel):
         return self.opened_at
 
 
+def incident_child_filter(context, action) -> Q:
+    """The access rule of a record that belongs to one incident: that incident's."""
+    return Q(
+        incident_id__in=Incident.objects.filter(Incident.access_filter(context, action)).values(
+            "pk"
+        )
+    )
+
+
 class AppendOnlyError(Exception):
     pass
 
@@ -684,11 +693,7 @@ class IncidentSla(models.Model):
 
     @classmethod
     def access_filter(cls, context, action):
-        return Q(
-            incident_id__in=Incident.objects.filter(Incident.access_filter(context, action)).values(
-                "pk"
-            )
-        )
+        return incident_child_filter(context, action)
 
     @property
     def is_end_to_end(self) -> bool:
@@ -747,11 +752,7 @@ class OwnershipGap(UrlNameMixin, models.Model):
 
     @classmethod
     def access_filter(cls, context, action):
-        return Q(
-            incident_id__in=Incident.objects.filter(Incident.access_filter(context, action)).values(
-                "pk"
-            )
-        )
+        return incident_child_filter(context, action)
 
     @property
     def is_open(self) -> bool:

@@ -111,6 +111,11 @@ def _notify(alert: SlaAlert) -> None:
         ],
         ignore_conflicts=True,
     )
+    mail_on_commit(users, text)
+
+
+def mail_on_commit(users, text: str) -> None:
+    """E-mail ``text`` to each user with an address, once the transaction commits."""
     mails = [
         (f"[SIAM] {text[:120]}", text, settings.DEFAULT_FROM_EMAIL, [user.email])
         for user in users
@@ -233,10 +238,4 @@ def _notify_gap(gap) -> None:
     Notification.objects.bulk_create(
         [Notification(user=user, incident=incident, message=text) for user in users]
     )
-    mails = [
-        (f"[SIAM] {text[:120]}", text, settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user in users
-        if user.email
-    ]
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    mail_on_commit(users, text)

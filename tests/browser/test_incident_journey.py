@@ -11,34 +11,30 @@ def bar_states(page):
     )
 
 
-def test_incident_journey_changes_the_sla_bars(page, login):
+def sla_world(*, with_ola: bool):
+    """The test world with an active SLA (and OLA) with 24x7 P2 targets."""
     from siam.choices import ContractStatusChoices
     from tests import factories as f
     from tests.conftest import build_world
 
     world = build_world()
-    world.sla.status = ContractStatusChoices.ACTIVE
-    world.sla.save()
-    world.ola1.status = ContractStatusChoices.ACTIVE
-    world.ola1.save()
     f.PriorityMatrixFactory(ecosystem=world.a)
     always = f.BusinessCalendarFactory(
         ecosystem=world.a, name="24x7", always_open=True, office_hours=False
     )
-    f.ServiceLevelTargetFactory(
-        contract=world.sla,
-        priority="P2",
-        response_minutes=60,
-        resolution_minutes=480,
-        calendar=always,
-    )
-    f.ServiceLevelTargetFactory(
-        contract=world.ola1,
-        priority="P2",
-        response_minutes=30,
-        resolution_minutes=240,
-        calendar=always,
-    )
+    contracts = [(world.sla, 60, 480)] + ([(world.ola1, 30, 240)] if with_ola else [])
+    for contract, response, resolution in contracts:
+        contract.status = ContractStatusChoices.ACTIVE
+        contract.save()
+        f.ServiceLevelTargetFactory(
+            contract=contract, priority="P2", response_minutes=response,
+            resolution_minutes=resolution, calendar=always,
+        )  # fmt: skip
+    return world
+
+
+def test_incident_journey_changes_the_sla_bars(page, login):
+    world = sla_world(with_ola=True)
 
     login(world.integrator_admin.username)
     page.goto("/slas/incidents/add/")
@@ -103,26 +99,10 @@ def open_action(page, action):
 
 def test_the_business_owner_approves_and_a_ticket_sent_back_to_the_queue_is_a_gap(page, login):
     from raci.models import Role
-    from siam.choices import ContractStatusChoices
     from slas import services
     from slas.models import Incident
-    from tests import factories as f
-    from tests.conftest import build_world
 
-    world = build_world()
-    world.sla.status = ContractStatusChoices.ACTIVE
-    world.sla.save()
-    f.PriorityMatrixFactory(ecosystem=world.a)
-    always = f.BusinessCalendarFactory(
-        ecosystem=world.a, name="24x7", always_open=True, office_hours=False
-    )
-    f.ServiceLevelTargetFactory(
-        contract=world.sla,
-        priority="P2",
-        response_minutes=60,
-        resolution_minutes=480,
-        calendar=always,
-    )
+    world = sla_world(with_ola=False)
     world.person.user = world.customer_viewer
     world.person.save()
     role = Role.objects.create(
