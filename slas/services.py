@@ -549,18 +549,36 @@ LEVELS = (
 )
 
 
-def record_crossings(at: datetime | None = None, batch_size: int = 500) -> list[int]:
+def record_crossings(
+    at: datetime | None = None, batch_size: int = 500, *, recompute_breached: bool = True
+) -> list[int]:
     """Record every threshold crossed by ``now`` exactly once; return the new alerts' ids.
+
+    ``recompute_breached=False`` when the clocks were just computed at ``at`` (generated
+    data): their budget split is final already.
 
     An index lookup per level (``<deadline> <= now`` among rows not yet recorded);
     rows are locked with SKIP LOCKED, so two workers running this at once share the
     work instead of doing it twice, and a rerun finds nothing left to record.
     """
+    from django.db import connection
+
     from .models import SlaAlert
 
     moment = at or now()
     created: list[int] = []
     breached_incidents: set[int] = set()
+    if connection.vendor == "postgresql":
+        while True:
+            with transaction.atomic():
+                marked, alert_ids, breached = _record_batch(moment, batch_size)
+            created.extend(alert_ids)
+            breached_incidents.update(breached)
+            if marked < batch_size:
+                break
+        if recompute_breached:
+            _finalise_breached(breached_incidents, moment, batch_size)
+        return created
     for level, deadline, recorded in LEVELS:
         while True:
             with transaction.atomic():
@@ -589,12 +607,78 @@ def record_crossings(at: datetime | None = None, batch_size: int = 500) -> list[
                     ).values_list("pk", flat=True)
                 )
                 created.extend(ids)
-    # At its breach a clock's budget is spent: recomputed now (after the locks above
-    # are released), its per-party split is final and the report can rely on it.
-    ordered = sorted(breached_incidents)
+    if recompute_breached:
+        _finalise_breached(breached_incidents, moment, batch_size)
+    return created
+
+
+def _finalise_breached(incident_ids: set[int], moment: datetime, batch_size: int) -> None:
+    """At its breach a clock's budget is spent: recomputed now (after the scan's locks
+    are released), its per-party split is final and the report can rely on it."""
+    ordered = sorted(incident_ids)
     for start in range(0, len(ordered), batch_size):
         recompute_incidents([Incident(pk=pk) for pk in ordered[start : start + batch_size]], moment)
-    return created
+
+
+#: The whole scan of one batch as one statement (PostgreSQL): pick the clocks with a
+#: threshold due and not yet recorded (each level's partial index, OR-ed), lock them
+#: skipping those another worker holds, record every level crossed, and insert one
+#: alert per level crossed. Returns the clocks marked, so the caller knows whether
+#: another batch is left.
+SCAN_SQL = """
+WITH due AS (
+    SELECT id FROM {sla}
+    WHERE (warning_1_at <= %(now)s AND warning_1_recorded_at IS NULL)
+       OR (warning_2_at <= %(now)s AND warning_2_recorded_at IS NULL)
+       OR (breach_at <= %(now)s AND breach_recorded_at IS NULL)
+    ORDER BY id LIMIT %(batch)s FOR UPDATE SKIP LOCKED
+), crossed AS (
+    SELECT s.id,
+           (s.warning_1_at <= %(now)s AND s.warning_1_recorded_at IS NULL) AS w1,
+           (s.warning_2_at <= %(now)s AND s.warning_2_recorded_at IS NULL) AS w2,
+           (s.breach_at <= %(now)s AND s.breach_recorded_at IS NULL) AS br
+    FROM {sla} s JOIN due ON due.id = s.id
+), marked AS (
+    UPDATE {sla} s SET
+        warning_1_recorded_at = CASE WHEN c.w1 THEN s.warning_1_at ELSE s.warning_1_recorded_at END,
+        warning_2_recorded_at = CASE WHEN c.w2 THEN s.warning_2_at ELSE s.warning_2_recorded_at END,
+        breach_recorded_at = CASE WHEN c.br THEN s.breach_at ELSE s.breach_recorded_at END,
+        state = CASE WHEN c.br THEN %(breached)s ELSE s.state END
+    FROM crossed c WHERE s.id = c.id
+    RETURNING s.id, s.incident_id, c.w1, c.w2, c.br, s.warning_1_at, s.warning_2_at, s.breach_at
+), alerts AS (
+    INSERT INTO {alert} (incident_sla_id, level, crossed_at, recorded_at)
+    SELECT id, %(w1)s, warning_1_at, now() FROM marked WHERE w1
+    UNION ALL SELECT id, %(w2)s, warning_2_at, now() FROM marked WHERE w2
+    UNION ALL SELECT id, %(br)s, breach_at, now() FROM marked WHERE br
+    ON CONFLICT (incident_sla_id, level) DO NOTHING
+    RETURNING id, incident_sla_id, level
+)
+SELECT (SELECT count(*) FROM marked),
+       alerts.id, alerts.level, (SELECT m.incident_id FROM marked m WHERE m.id = alerts.incident_sla_id)
+FROM alerts RIGHT JOIN (SELECT 1) AS one ON true
+"""
+
+
+def _record_batch(moment: datetime, batch_size: int) -> tuple[int, list[int], set[int]]:
+    from django.db import connection
+
+    from .models import SlaAlert
+
+    sql = SCAN_SQL.format(sla=IncidentSla._meta.db_table, alert=SlaAlert._meta.db_table)
+    params = {
+        "now": moment, "batch": batch_size, "breached": SlaStateChoices.BREACHED,
+        "w1": AlertLevelChoices.WARNING_1, "w2": AlertLevelChoices.WARNING_2, "br": AlertLevelChoices.BREACH,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    marked = rows[0][0] if rows else 0
+    alert_ids = [alert_id for _, alert_id, _, _ in rows if alert_id is not None]
+    breached = {
+        incident for _, alert_id, level, incident in rows if level == AlertLevelChoices.BREACH
+    }
+    return marked, alert_ids, breached
 
 
 def open_incidents_governed(ecosystem_ids: Iterable[int], include_closed: bool = False):

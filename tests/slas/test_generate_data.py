@@ -47,6 +47,9 @@ def test_generated_data_is_deterministic_old_and_full_of_real_stories():
     assert IncidentEvent.objects.filter(holder__isnull=True).exists()
     assert OwnershipGap.objects.exists()
     assert IncidentSla.objects.filter(state="breached").exists()
+    assert not IncidentSla.objects.filter(
+        breach_at__lte=max(r[2] for r in first), breach_recorded_at__isnull=True
+    ).exists()
     assert IncidentSla.objects.filter(provider__isnull=False).exists()  # OLAs too
     assert RaciMatrix.objects.filter(ecosystem__slug__startswith="generated-3-").exists()
     assert Requirement.objects.filter(ecosystem__slug__startswith="generated-3-").count() >= 24
