@@ -276,7 +276,7 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
                 "party": c.provider.name if c.provider else "End to end", "metric": c.get_metric_display(),
                 "breach_at": _iso(c.breach_at),
             }
-            for c in resolution_breaches.select_related("incident", "provider").order_by("breach_at")[:40]
+            for c in resolution_breaches.select_related("incident", "provider").order_by("breach_at", "incident__reference", "pk")[:40]
         ],
         "kpis": [
             {

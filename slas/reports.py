@@ -245,7 +245,7 @@ def report_for(base, metric: str = MetricChoices.RESOLUTION, *, gaps=None) -> Re
     report.breaches = list(
         clocks.filter(BREACHED)
         .select_related("incident__service", "provider")
-        .order_by("-breach_at")[:50]
+        .order_by("-breach_at", "incident__reference", "metric", "pk")[:50]
     )
     report.budget_use = budget_use(e2e.filter(BREACHED))
     if gaps is not None:
