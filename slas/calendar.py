@@ -116,9 +116,10 @@ class WorkingCalendar:
         if self.always_open:
             return (end - start).total_seconds()
         index = self._index
-        index.cover(start)
-        index.cover(end)
-        return (index.cumulative(_micros(end)) - index.cumulative(_micros(start))) / 1_000_000
+        a, b = _micros(start), _micros(end)
+        index.cover(start, a)
+        index.cover(end, b)
+        return (index.cumulative(b) - index.cumulative(a)) / 1_000_000
 
     def advance(self, start: datetime, seconds: float) -> datetime | None:
         """The instant at which ``seconds`` of working time have passed since ``start``.
@@ -133,8 +134,8 @@ class WorkingCalendar:
         if not self.has_working_time:
             return None
         index = self._index
-        index.cover(start)
         at = _micros(start)
+        index.cover(start, at)
         target = index.cumulative(at) + round(seconds * 1_000_000)
         limit = start + timedelta(days=MAX_SEARCH_DAYS)
         while True:
@@ -159,6 +160,8 @@ class _SpanIndex:
     def __init__(self, calendar: WorkingCalendar):
         self.calendar = calendar
         self.chunk = timedelta(days=self.FIRST_CHUNK_DAYS)
+        # Instants (UTC microseconds) certainly inside the laid-out days, margin kept.
+        self.safe_low = self.safe_high = 0
         self.first_day: date | None = None  # local days laid out: [first_day, end_day)
         self.end_day: date | None = None
         self.starts: list[int] = []
@@ -191,14 +194,27 @@ class _SpanIndex:
             after.append(total)
         self.before, self.after = before, after
 
-    def cover(self, moment: datetime) -> None:
+    def cover(self, moment: datetime, micros: int | None = None) -> None:
         """Lay out the local days around ``moment`` if they are not yet.
 
         A day's periods lie within that local day, so spans of different days never
         overlap and laying out day after day keeps them sorted; one day of margin on
-        each side covers an instant near a local midnight.
+        each side covers an instant near a local midnight. Inside the laid-out range
+        (the usual case) this is two integer comparisons, no time-zone conversion.
         """
-        day = moment.astimezone(self.calendar.tz).date()
+        if micros is None:
+            micros = _micros(moment)
+        if self.safe_low <= micros < self.safe_high:
+            return
+        self._cover_day(moment.astimezone(self.calendar.tz).date())
+        self._refresh_bounds()
+
+    def _refresh_bounds(self) -> None:
+        calendar = self.calendar
+        self.safe_low = _micros(calendar._instant(self.first_day + ONE_DAY, 0))
+        self.safe_high = _micros(calendar._instant(self.end_day - ONE_DAY, 0))
+
+    def _cover_day(self, day: date) -> None:
         if self.first_day is None:
             self.first_day = day - ONE_DAY
             self.end_day = day + self.chunk
@@ -227,6 +243,7 @@ class _SpanIndex:
             self.before.append(total)
             total += hi - lo
             self.after.append(total)
+        self._refresh_bounds()
 
     def cumulative(self, at: int) -> int:
         """Working microseconds from the first laid-out day up to ``at``."""
