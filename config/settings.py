@@ -247,7 +247,6 @@ SIAM_BASE_URL = env_str("SIAM_BASE_URL", "http://127.0.0.1:8000")
 SIAM_ENCRYPTION_KEY = env_str("SIAM_ENCRYPTION_KEY", "")
 # Uploaded ticket exports wait here for the import worker.
 SIAM_IMPORTS_DIR = Path(env_str("SIAM_IMPORTS_DIR", str(VAR_DIR / "imports")))
-SIAM_NO_OWNER_GAP_MINUTES = env_int("SIAM_NO_OWNER_GAP_MINUTES", 30)
 # The integrator is alerted when an open incident has had no owner this long (business
 # minutes); a resolved or closed incident can be reopened within this many days.
 SIAM_OWNERSHIP_GAP_ALERT_MINUTES = env_int("SIAM_OWNERSHIP_GAP_ALERT_MINUTES", 60)

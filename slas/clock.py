@@ -4,7 +4,7 @@ No database, no request: given the incident's timeline as a list of points (from
 each point's instant the incident had that status and that holder, until the next
 point), it returns counted business time, the state, the due time, the instants at
 which each threshold was or will be crossed, and the timeline cut into per-party
-segments with the no-owner gaps. docs/sla.md fixes the meaning; the
+segments (``ownership_gaps`` finds the stretches nobody held). docs/sla.md fixes the meaning; the
 choices it leaves open are documented on ``evaluate``.
 
 Everything is closed form over calendar intervals (``WorkingCalendar.spans``):
@@ -50,13 +50,6 @@ class Segment:
     paused: bool
 
 
-@dataclass(frozen=True)
-class Gap:
-    start: datetime
-    end: datetime
-    business_seconds: float
-
-
 @dataclass
 class ClockResult:
     state: ClockState
@@ -70,7 +63,6 @@ class ClockResult:
     stopped_at: datetime | None
     segments: list[Segment] = field(default_factory=list)
     party_seconds: dict[int | None, float] = field(default_factory=dict)
-    gaps: list[Gap] = field(default_factory=list)
     #: Of the target's budget, the business seconds each holder (None: nobody) used
     #: while this clock counted — up to the breach, so a breached clock's shares add
     #: up to its target: "who used the SLA budget".
@@ -93,7 +85,6 @@ def evaluate(
     stop_at: datetime | None = None,
     holder=ANY_HOLDER,
     thresholds: Sequence[int] = (50, 75),
-    gap_threshold_seconds: float = 30 * 60,
 ) -> ClockResult:
     """Evaluate one clock of one incident at ``now``.
 
@@ -116,7 +107,6 @@ def evaluate(
     segments: list[Segment] = []
     party_seconds: dict[int | None, float] = defaultdict(float)
     budget: dict[int | None, float] = defaultdict(float)
-    gaps: list[Gap] = []
 
     ordered = sorted(points, key=lambda p: p.at)
     if not ordered:
@@ -141,8 +131,6 @@ def evaluate(
         counting = held and not paused and not stopped
         if not paused and not stopped:
             party_seconds[point.holder] += business
-            if point.holder is None and business > gap_threshold_seconds:
-                gaps.append(Gap(seg_start, seg_end, business))
         if counting:
             within_budget = max(0.0, min(business, target_seconds - counted))
             if within_budget:
@@ -204,7 +192,6 @@ def evaluate(
         stopped_at=stopped_at,
         segments=segments,
         party_seconds=dict(party_seconds),
-        gaps=gaps,
         budget_by_party=dict(budget),
     )
 

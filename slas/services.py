@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import holidays as holidays_lib
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch
@@ -40,8 +39,6 @@ from .clock import (
     ownership_gaps,
 )
 from .models import BusinessCalendar, Incident, IncidentEvent, IncidentSla, ServiceLevelTarget
-
-NO_OWNER_GAP_SECONDS = getattr(settings, "SIAM_NO_OWNER_GAP_MINUTES", 30) * 60
 
 
 def now() -> datetime:
@@ -208,7 +205,6 @@ def evaluate_clock(
         stop_at=stop_at,
         holder=holder,
         thresholds=target.thresholds,
-        gap_threshold_seconds=NO_OWNER_GAP_SECONDS,
     )
 
 

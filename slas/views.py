@@ -266,7 +266,6 @@ class IncidentView(ObjectView):
                         result.state.value,
                         caption,
                     ),
-                    "gaps": result.gaps,
                 }
             )
         legend = [
