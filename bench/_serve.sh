@@ -99,7 +99,7 @@ pids="$!"
 if [ "$celery" = 1 ]; then
   step "celery worker (log ${work}/celery.log)"
   # One process: the two cores are for gunicorn, PostgreSQL and the load generator.
-  $py -m celery -A config worker --concurrency=1 --loglevel=WARNING \
+  PYTHON=$py scripts/worker all --concurrency=1 --loglevel=WARNING \
     --without-gossip --without-mingle >"$work/celery.log" 2>&1 &
   pids="$pids $!"
 fi

@@ -219,6 +219,46 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Separate queues, so that work due every minute never waits behind bulk work
+# (docs/scaling.md): "sla" the threshold scan and its alerts, "webhooks" inbound events
+# and outbound deliveries, "bulk" imports, repairs and KPI runs, "reports" PDFs. Workers
+# are started per lane (scripts/worker): "realtime" serves sla+webhooks, "bulk" the rest.
+# SIAM_QUEUE_PREFIX keeps installations (or test runs) that share one Redis apart.
+SIAM_QUEUE_PREFIX = env_str("SIAM_QUEUE_PREFIX", "")
+CELERY_TASK_DEFAULT_QUEUE = f"{SIAM_QUEUE_PREFIX}sla"
+SIAM_TASK_QUEUES = {
+    "core.tasks.record_heartbeat": "sla",
+    "slas.tasks.scan_sla_thresholds": "sla",
+    "slas.tasks.dispatch_sla_alerts": "sla",
+    "integrations.tasks.process_inbound_event": "webhooks",
+    "integrations.tasks.requeue_received": "webhooks",
+    "integrations.tasks.deliver_webhook": "webhooks",
+    "integrations.tasks.run_import": "bulk",
+    "slas.tasks.repair_sla": "bulk",
+    "governance.tasks.compute_monthly_kpis": "bulk",
+    "governance.tasks.generate_report": "reports",
+    "governance.tasks.generate_monthly_reports": "reports",
+}
+CELERY_TASK_ROUTES = {
+    name: {"queue": f"{SIAM_QUEUE_PREFIX}{queue}"} for name, queue in SIAM_TASK_QUEUES.items()
+}
+# Seconds a task of each kind may run: the soft limit raises inside the task (an import
+# or repair then hands the rest of its work to a new task, see their code), the hard
+# limit kills a task stuck in C code or I/O a minute later. The scan must finish within
+# its minute; an import's slice must stay well under CELERY_VISIBILITY_TIMEOUT.
+SIAM_TASK_SOFT_TIME_LIMITS = {
+    "sla": env_int("SIAM_TIME_LIMIT_SLA", 50),
+    "webhooks": env_int("SIAM_TIME_LIMIT_WEBHOOKS", 60),
+    "bulk": env_int("SIAM_TIME_LIMIT_BULK", 900),
+    "reports": env_int("SIAM_TIME_LIMIT_REPORTS", 600),
+}
+CELERY_TASK_ANNOTATIONS = {
+    name: {
+        "soft_time_limit": SIAM_TASK_SOFT_TIME_LIMITS[queue],
+        "time_limit": SIAM_TASK_SOFT_TIME_LIMITS[queue] + (5 if queue == "sla" else 60),
+    }
+    for name, queue in SIAM_TASK_QUEUES.items()
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},

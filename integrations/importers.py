@@ -28,6 +28,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -332,6 +333,9 @@ def import_lines(
     except FileError as exc:
         run.state = ImportStateChoices.FAILED
         run.error = str(exc)
+    except SoftTimeLimitExceeded:
+        # Out of time, not failed: the task carries on after the last committed batch.
+        raise
     except Exception as exc:
         # The batches before this one are kept; importing the file again finishes it.
         logger.exception("Import %s stopped", run.pk)

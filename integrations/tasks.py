@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
@@ -42,9 +43,16 @@ def requeue_received(older_than_seconds=60, limit=500):
 
 @shared_task(ignore_result=True)
 def run_import(import_id):
+    """An import longer than the bulk queue's time limit stops between batches (the
+    batch under way is rolled back) and continues in a new task after its last committed
+    batch, so one huge export cannot hold a worker for hours."""
     from .importers import run_stored_import
 
-    return run_stored_import(import_id)
+    try:
+        return run_stored_import(import_id)
+    except SoftTimeLimitExceeded:
+        run_import.delay(import_id)
+        return None
 
 
 @shared_task(ignore_result=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)

@@ -684,12 +684,29 @@ def open_incidents_governed(ecosystem_ids: Iterable[int], include_closed: bool =
     return queryset
 
 
-def repair(ecosystem_ids: Iterable[int], *, include_closed: bool = False, chunk: int = 500) -> int:
-    """Recompute the SLA state of the ecosystems' open incidents (all, when asked)."""
-    ids = list(open_incidents_governed(ecosystem_ids, include_closed).values_list("pk", flat=True))
+def repair(
+    ecosystem_ids: Iterable[int],
+    *,
+    include_closed: bool = False,
+    after: int = 0,
+    chunk: int = 500,
+    on_chunk=None,
+) -> int:
+    """Recompute the SLA state of the ecosystems' open incidents (all, when asked), in id
+    order from ``after``; ``on_chunk(last_id)`` after each committed chunk lets a caller
+    cut short resume where it stopped."""
+    ids = list(
+        open_incidents_governed(ecosystem_ids, include_closed)
+        .filter(pk__gt=after)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     stored = 0
     for start in range(0, len(ids), chunk):
-        stored += recompute_incidents([Incident(pk=pk) for pk in ids[start : start + chunk]])
+        batch = ids[start : start + chunk]
+        stored += recompute_incidents([Incident(pk=pk) for pk in batch])
+        if on_chunk is not None:
+            on_chunk(batch[-1])
     return stored
 
 

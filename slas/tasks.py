@@ -1,6 +1,7 @@
 """Scheduled and background SLA work. Every task is idempotent."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from core.tasks import enqueue_on_commit
 
@@ -24,6 +25,18 @@ def dispatch_sla_alerts(alert_ids):
 
 
 @shared_task(ignore_result=True)
-def repair_sla(ecosystem_ids, include_closed=False):
-    """Recompute open incidents after a target, calendar or holiday changed."""
-    return services.repair(ecosystem_ids, include_closed=include_closed)
+def repair_sla(ecosystem_ids, include_closed=False, after=0):
+    """Recompute open incidents after a target, calendar or holiday changed. A repair
+    longer than the bulk queue's time limit hands the rest to a new task (queued behind
+    whatever else waits) rather than holding a worker."""
+    done = {"last": after}
+    try:
+        return services.repair(
+            ecosystem_ids,
+            include_closed=include_closed,
+            after=after,
+            on_chunk=lambda last: done.update(last=last),
+        )
+    except SoftTimeLimitExceeded:
+        repair_sla.delay(ecosystem_ids, include_closed, done["last"])
+        return None

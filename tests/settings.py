@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Each test process gets queues of its own (a worker a test starts inherits this), so
+# parallel test processes sharing one broker never run each other's tasks.
+os.environ.setdefault("SIAM_QUEUE_PREFIX", f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
 
 from config.env import filesystem_broker_options
 from config.settings import *  # noqa: F403
