@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from core.bulk import field_values, update_rows
 from core.codes import allocate_number
 from siam.choices import ContractKindChoices, ContractStatusChoices
 
@@ -252,7 +253,7 @@ def store_clocks(
         (row.incident_id, row.target_id, row.metric): row
         for row in IncidentSla.objects.filter(incident_id__in=incident_ids)
     }
-    to_create, to_update, keep = [], [], set()
+    to_create, to_update, unchanged, keep = [], [], [], set()
     gaps: dict[int, list] = {}
     for incident, events, holder_ids in timelines:
         points = timeline_points(events)
@@ -268,21 +269,27 @@ def store_clocks(
                     continue
                 key = (incident.pk, applicable.target.pk, metric)
                 keep.add(key)
-                row = existing.get(key) or IncidentSla(
-                    incident=incident,
-                    target=applicable.target,
-                    metric=metric,
-                    provider_id=applicable.provider_id,
-                )
+                row = existing.get(key)
+                if row is None:
+                    row = IncidentSla(
+                        incident=incident,
+                        target=applicable.target,
+                        metric=metric,
+                        provider_id=applicable.provider_id,
+                    )
+                    _apply(row, result, applicable.target, moment)
+                    to_create.append(row)
+                    continue
+                before = field_values(row, _CLOCK_FIGURES)
+                row.provider_id = applicable.provider_id
                 _apply(row, result, applicable.target, moment)
-                (to_update if row.pk else to_create).append(row)
-    fields = [
-        "state", "counted_seconds", "target_seconds", "due_at", "warning_1_at", "warning_2_at", "breach_at",
-        "computed_at", "provider", "party_seconds", "recompute_pending_since",
-    ]  # fmt: skip
+                if field_values(row, _CLOCK_FIGURES) != before:
+                    to_update.append(row)
+                else:
+                    unchanged.append(row)
     with transaction.atomic():
         IncidentSla.objects.bulk_create(to_create, batch_size=1000)
-        IncidentSla.objects.bulk_update(to_update, fields, batch_size=1000)
+        update_rows(IncidentSla, to_update, (*_CLOCK_FIGURES, "computed_at"))
         stale = [
             row.pk
             for key, row in existing.items()
@@ -293,8 +300,16 @@ def store_clocks(
         if stale:
             IncidentSla.objects.filter(pk__in=stale).delete()
         store_gaps(gaps, moment)
-        store_summaries(incidents, to_create + to_update)
+        store_summaries(incidents, to_create + to_update + unchanged)
     return len(to_create) + len(to_update)
+
+
+#: What a recompute may change on a stored clock. A row whose figures come out the same
+#: is not written (its ``computed_at`` stays: the time its figures were last written).
+_CLOCK_FIGURES = (
+    "state", "counted_seconds", "target_seconds", "due_at", "warning_1_at", "warning_2_at",
+    "breach_at", "provider", "party_seconds", "recompute_pending_since",
+)  # fmt: skip
 
 
 def store_summaries(incidents: list[Incident], rows: list[IncidentSla]) -> None:
@@ -314,8 +329,7 @@ def store_summaries(incidents: list[Incident], rows: list[IncidentSla]) -> None:
         if (incident.sla_state, incident.next_due_at) != summary:
             incident.sla_state, incident.next_due_at = summary
             changed.append(incident)
-    if changed:
-        Incident.objects.bulk_update(changed, ["sla_state", "next_due_at"], batch_size=1000)
+    update_rows(Incident, changed, ("sla_state", "next_due_at"))
 
 
 _ALWAYS = WorkingCalendar.twenty_four_seven("UTC")
@@ -344,21 +358,23 @@ def store_gaps(gaps: dict[int, list], moment: datetime) -> None:
             key = (incident_id, gap.start)
             kept.add(key)
             row = existing.get(key) or OwnershipGap(incident_id=incident_id, start=gap.start)
+            before = field_values(row, _GAP_FIGURES) if row.pk else None
             row.end = gap.end
             row.business_seconds = gap.business_seconds
             row.handed_over_by_id = gap.handed_over_by
             row.taken_by_id = gap.taken_by
+            if before is not None and field_values(row, _GAP_FIGURES) == before:
+                continue
             row.computed_at = moment
             (to_update if row.pk else to_create).append(row)
     gone = [row.pk for key, row in existing.items() if key not in kept]
     if gone:
         OwnershipGap.objects.filter(pk__in=gone).delete()
     OwnershipGap.objects.bulk_create(to_create, batch_size=1000)
-    OwnershipGap.objects.bulk_update(
-        to_update,
-        ["end", "business_seconds", "handed_over_by", "taken_by", "computed_at"],
-        batch_size=1000,
-    )
+    update_rows(OwnershipGap, to_update, (*_GAP_FIGURES, "computed_at"))
+
+
+_GAP_FIGURES = ("end", "business_seconds", "handed_over_by", "taken_by")
 
 
 def _apply(

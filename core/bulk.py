@@ -1,0 +1,60 @@
+"""Set-based writes of many rows at once.
+
+Django's ``bulk_update`` writes one ``CASE WHEN id = … THEN …`` per field per row: its
+statement grows with the square of the batch on PostgreSQL's planner and runs at a few
+hundred rows a second. ``update_rows`` sends the new values as one ``VALUES`` list joined
+on the primary key (``UPDATE … FROM (VALUES …)``), tens of thousands of rows a second.
+Callers pass only the rows that changed: the cheapest update is the one not sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connections, models, router
+
+#: psycopg binds at most 65,535 parameters per statement.
+_MAX_PARAMETERS = 60_000
+
+
+def update_rows(
+    model: type[models.Model], rows: Sequence[models.Model], fields: Sequence[str]
+) -> int:
+    """Write ``fields`` of ``rows`` (instances with a primary key); returns rows written."""
+    if not rows:
+        return 0
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return model.objects.using(alias).bulk_update(rows, fields, batch_size=500) or 0
+    meta = model._meta
+    columns = [meta.pk] + [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    placeholders = "(" + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in columns) + ")"
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns[1:])
+    names = ", ".join(quote(f.column) for f in columns)
+    per_batch = max(1, _MAX_PARAMETERS // len(columns))
+    written = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_batch):
+            batch = rows[start : start + per_batch]
+            params = []
+            for row in batch:
+                for field in columns:
+                    params.append(field.get_db_prep_save(getattr(row, field.attname), connection))
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} "
+                f"FROM (VALUES {', '.join([placeholders] * len(batch))}) AS v({names}) "
+                f"WHERE {table}.{quote(meta.pk.column)} = v.{quote(meta.pk.column)}",
+                params,
+            )
+            written += cursor.rowcount
+    return written
+
+
+def field_values(row: models.Model, fields: Sequence[str]) -> tuple:
+    """The values of ``fields`` as stored (foreign keys by id), to tell whether a row
+    changed since it was read."""
+    meta = row._meta
+    return tuple(getattr(row, meta.get_field(name).attname) for name in fields)
