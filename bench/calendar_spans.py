@@ -75,10 +75,8 @@ def rate(fn, items) -> float:
     return len(items) / (time.perf_counter() - started)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--spans", type=int, default=20000, help="closed-form spans per size")
-    args = parser.parse_args()
+def measure(span_count: int) -> list[tuple[str, float, float, float, float]]:
+    """(span, closed form/s, day-by-day walk/s, businesstimedelta/s, advance/s) per size."""
     rng = random.Random(11)
     days = frozenset(holidays_lib.country_holidays("NL", years=list(YEARS)).keys())
     calendar = WorkingCalendar.office_hours(ZONE, periods=((8 * 60, 18 * 60),), holidays=days)
@@ -86,16 +84,15 @@ def main():
     origin = datetime(2021, 1, 1, tzinfo=UTC)
 
     rows = []
-    fast_at = {}
     for label, length in SIZES:
         spans = [
             (start, start + length)
             for start in (
                 origin + timedelta(minutes=rng.randint(0, 6 * 365 * 24 * 60))
-                for _ in range(args.spans)
+                for _ in range(span_count)
             )
         ]
-        few = spans[: max(50, args.spans // (200 if length.days > 300 else 20))]
+        few = spans[: max(50, span_count // (200 if length.days > 300 else 20))]
         # agreement first (also lays the index out, as any first use would)
         for start, end in few[:50]:
             ours = calendar.working_seconds(start, end)
@@ -114,10 +111,18 @@ def main():
         )
         advance = rate(
             lambda a, b: calendar.advance(a, calendar.working_seconds(a, b) or 1),
-            spans[: args.spans // 2],
+            spans[: span_count // 2],
         )
-        fast_at[label] = fast
         rows.append((label, fast, walked, peer_rate, advance))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--spans", type=int, default=20000, help="closed-form spans per size")
+    args = parser.parse_args()
+    rows = measure(args.spans)
+    fast_at = {label: fast for label, fast, *_ in rows}
 
     print(f"{'span':>8} | {'closed form /s':>14} | {'walked /s':>10} | {'businesstimedelta /s':>20} | "
           f"{'vs walked':>9} | {'vs peer':>8} | {'advance /s':>10}")  # fmt: skip

@@ -65,17 +65,15 @@ def rate(items, calendar) -> float:
     return len(items) / (time.perf_counter() - started)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=20000)
-    args = parser.parse_args()
+def measure(n: int) -> dict:
+    """Evaluations per second: all, new, old clocks, and the minute-stepping reference."""
     rng = random.Random(5)
     days = frozenset(holidays_lib.country_holidays("NL", years=range(2020, 2028)).keys())
     calendar = WorkingCalendar.office_hours(
         "Europe/Amsterdam", periods=((480, 1080),), holidays=days
     )
     clocks = []
-    for _ in range(args.n):
+    for _ in range(n):
         opened = NOW - timedelta(minutes=rng.randint(24 * 60, 5 * 365 * 24 * 60))
         raw = timeline(rng, opened, rng.choice(["P1", "P2", "P3", "P4"]), 1, [2, 3], NOW)
         clocks.append([TimelinePoint(at, status, holder) for at, _kind, status, holder in raw])
@@ -90,9 +88,23 @@ def main():
         got = evaluate(points, calendar, TARGET, now=NOW, pause_states=PAUSES, stop_states=STOPS)
         assert abs(got.counted_seconds - expected) < 1, (points, got.counted_seconds, expected)
     reference_rate = len(sample) / (time.perf_counter() - started)
+    return {
+        "clocks": len(clocks), "new": len(new), "old": len(old), "all_rate": everything,
+        "new_rate": new_rate, "old_rate": old_rate, "reference_rate": reference_rate,
+    }  # fmt: skip
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=20000)
+    args = parser.parse_args()
+    m = measure(args.n)
+    clocks, everything, reference_rate = m["clocks"], m["all_rate"], m["reference_rate"]
+    new_rate, old_rate = m["new_rate"], m["old_rate"]
+    new, old = range(m["new"]), range(m["old"])
     print(f"{'clocks':<32} | {'evaluations/s':>14}")
     print("-" * 50)
-    print(f"{f'all ({len(clocks):,})':<32} | {everything:>14,.0f}")
+    print(f"{f'all ({clocks:,})':<32} | {everything:>14,.0f}")
     print(f"{f'opened within 30 days ({len(new):,})':<32} | {new_rate:>14,.0f}")
     print(f"{f'opened a year ago or more ({len(old):,})':<32} | {old_rate:>14,.0f}")
     print(f"{'minute-stepping reference':<32} | {reference_rate:>14,.1f}")

@@ -7,15 +7,17 @@ built once per computation), evaluates every clock and stores the result.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import holidays as holidays_lib
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils import timezone
 
 from core.bulk import field_values, update_rows
@@ -85,8 +87,40 @@ class CalendarCache:
 
     def get(self, calendar: BusinessCalendar) -> WorkingCalendar:
         if calendar.pk not in self._built:
-            self._built[calendar.pk] = build_working_calendar(calendar, self.years)
+            self._built[calendar.pk] = shared_working_calendar(calendar, self.years)
         return self._built[calendar.pk]
+
+
+#: Working calendars kept between computations, per thread (a calendar lays out its
+#: working spans lazily, and that is not safe to share across threads). Laying out five
+#: years of days is most of a small recompute's cost; an edited calendar has another
+#: fingerprint, so it is built again.
+_kept_calendars = threading.local()
+
+
+def _calendar_fingerprint(calendar: BusinessCalendar) -> tuple:
+    return (
+        calendar.time_zone, calendar.always_open, calendar.holiday_country,
+        calendar.holiday_subdivision,
+        tuple(sorted((p.weekday, p.minutes) for p in calendar.working_periods.all())),
+        tuple(sorted(h.date for h in calendar.custom_holidays.all())),
+    )  # fmt: skip
+
+
+def shared_working_calendar(calendar: BusinessCalendar, years: list[int]) -> WorkingCalendar:
+    kept = getattr(_kept_calendars, "by_pk", None)
+    if kept is None:
+        kept = _kept_calendars.by_pk = {}
+    fingerprint = _calendar_fingerprint(calendar)
+    entry = kept.get(calendar.pk)
+    if entry is not None and entry[0] == fingerprint and set(years) <= entry[1]:
+        return entry[2]
+    if entry is not None and entry[0] == fingerprint:
+        years = sorted(set(years) | entry[1])
+    years = list(range(min(years), max(years) + 1))
+    built = build_working_calendar(calendar, years)
+    kept[calendar.pk] = (fingerprint, frozenset(years), built)
+    return built
 
 
 def _years_around(moments: Iterable[datetime]) -> range:
@@ -119,6 +153,15 @@ def _targets_by_ecosystem(ecosystem_ids) -> dict[int, list[ServiceLevelTarget]]:
     return result
 
 
+def _covered_services(contract) -> frozenset[int]:
+    """The services a contract names (none: all), read once per loaded contract."""
+    covered = getattr(contract, "_covered_service_ids", None)
+    if covered is None:
+        covered = frozenset(s.pk for s in contract.services.all())
+        contract._covered_service_ids = covered
+    return covered
+
+
 def applicable_targets(
     incident: Incident, targets: list[ServiceLevelTarget], holder_ids: set[int]
 ) -> list[Applicable]:
@@ -134,7 +177,7 @@ def applicable_targets(
             continue
         if target.service_id and target.service_id != incident.service_id:
             continue
-        covered = {s.pk for s in contract.services.all()}
+        covered = _covered_services(contract)
         if covered and incident.service_id not in covered:
             continue
         current = best.get(contract.pk)
@@ -229,12 +272,32 @@ def recompute_incidents(incidents: Iterable[Incident], at: datetime | None = Non
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        loaded = Incident.objects.filter(pk__in=incident_ids).prefetch_related(
-            Prefetch("events", IncidentEvent.objects.order_by("at", "sequence", "id")), "holders"
-        )
-        return store_clocks(
-            [(i, list(i.events.all()), {h.pk for h in i.holders.all()}) for i in loaded], at
-        )
+        # Timelines and holders as plain rows: a clock needs four columns of each event,
+        # and building a model instance per event was most of a recompute's time.
+        events: dict[int, list[TimelineRow]] = defaultdict(list)
+        for row in (
+            IncidentEvent.objects.filter(incident_id__in=incident_ids)
+            .order_by("incident_id", "at", "sequence", "id")
+            .values_list("incident_id", "at", "sequence", "id", "status", "holder_id")
+        ):
+            events[row[0]].append(TimelineRow(*row[1:]))
+        holders: dict[int, set[int]] = defaultdict(set)
+        for incident_id, organisation_id in Incident.holders.through.objects.filter(
+            incident_id__in=incident_ids
+        ).values_list("incident_id", "organisation_id"):
+            holders[incident_id].add(organisation_id)
+        loaded = Incident.objects.filter(pk__in=incident_ids)
+        return store_clocks([(i, events[i.pk], holders[i.pk]) for i in loaded], at)
+
+
+class TimelineRow(NamedTuple):
+    """What the clock reads of a timeline event (``IncidentEvent`` has the same names)."""
+
+    at: datetime
+    sequence: int
+    pk: int
+    status: str
+    holder_id: int | None
 
 
 def store_clocks(
@@ -633,16 +696,23 @@ def _finalise_breached(incident_ids: set[int], moment: datetime, batch_size: int
 
 
 #: The whole scan of one batch as one statement (PostgreSQL): pick the clocks with a
-#: threshold due and not yet recorded (each level's partial index, OR-ed), lock them
+#: threshold due and not yet recorded (each level's partial index on its own, gathered
+#: into an array: the planner cannot estimate the OR of the three and then walks the
+#: whole table in id order; the array's length it knows), lock them
 #: skipping those another worker holds, record every level crossed, and insert one
 #: alert per level crossed. Returns the clocks marked, so the caller knows whether
 #: another batch is left.
 SCAN_SQL = """
 WITH due AS (
     SELECT id FROM {sla}
-    WHERE (warning_1_at <= %(now)s AND warning_1_recorded_at IS NULL)
+    WHERE id = ANY(ARRAY(
+        SELECT id FROM {sla} WHERE warning_1_at <= %(now)s AND warning_1_recorded_at IS NULL
+        UNION SELECT id FROM {sla} WHERE warning_2_at <= %(now)s AND warning_2_recorded_at IS NULL
+        UNION SELECT id FROM {sla} WHERE breach_at <= %(now)s AND breach_recorded_at IS NULL
+    ))
+      AND ((warning_1_at <= %(now)s AND warning_1_recorded_at IS NULL)
        OR (warning_2_at <= %(now)s AND warning_2_recorded_at IS NULL)
-       OR (breach_at <= %(now)s AND breach_recorded_at IS NULL)
+       OR (breach_at <= %(now)s AND breach_recorded_at IS NULL))
     ORDER BY id LIMIT %(batch)s FOR UPDATE SKIP LOCKED
 ), crossed AS (
     SELECT s.id,
