@@ -65,7 +65,9 @@ class EcosystemChild(models.Model):
 
 
 class Board(EcosystemScopedModel):
-    ecosystem = models.ForeignKey(Ecosystem, on_delete=models.CASCADE, related_name="boards")
+    ecosystem = models.ForeignKey(
+        Ecosystem, on_delete=models.CASCADE, related_name="boards", db_index=False
+    )
     name = models.CharField(max_length=200)
     level = models.CharField(max_length=20, choices=BoardLevelChoices.choices)
     element = models.CharField(
@@ -109,7 +111,9 @@ class Board(EcosystemScopedModel):
 class BoardMember(EcosystemChild):
     parent_path = "board__ecosystem"
 
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="members")
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="board_seats")
     layer = models.CharField(
         max_length=20, choices=LayerChoices.choices, blank=True,
@@ -293,7 +297,9 @@ class Action(EcosystemScopedModel):
 
 
 class Kpi(EcosystemScopedModel):
-    ecosystem = models.ForeignKey(Ecosystem, on_delete=models.CASCADE, related_name="kpis")
+    ecosystem = models.ForeignKey(
+        Ecosystem, on_delete=models.CASCADE, related_name="kpis", db_index=False
+    )
     name = models.CharField(max_length=200)
     kind = models.CharField(
         max_length=10, choices=KpiKindChoices.choices, default=KpiKindChoices.KPI
@@ -350,7 +356,9 @@ class Kpi(EcosystemScopedModel):
 class Measurement(EcosystemChild):
     parent_path = "kpi__ecosystem"
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="measurements", db_index=False
+    )
     period_start = models.DateField(help_text="First day of the period measured.")
     value = models.FloatField()
     computed = models.BooleanField(default=False, editable=False)
@@ -521,7 +529,7 @@ class Pod(EcosystemScopedModel):
 class PodMember(EcosystemChild):
     parent_path = "pod__ecosystem"
 
-    pod = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="members")
+    pod = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="members", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pod_seats")
     role = models.CharField(max_length=20, choices=PodRoleChoices.choices)
     part_time = models.BooleanField(

@@ -181,7 +181,9 @@ class TicketFeed(EcosystemScopedModel):
 class AssignmentGroup(UrlNameMixin, models.Model):
     """A tool's assignment group and the party it stands for (the hand-off target)."""
 
-    feed = models.ForeignKey(TicketFeed, on_delete=models.CASCADE, related_name="groups")
+    feed = models.ForeignKey(
+        TicketFeed, on_delete=models.CASCADE, related_name="groups", db_index=False
+    )
     name = models.CharField(max_length=200)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_by_import = models.BooleanField(
@@ -210,7 +212,9 @@ class AssignmentGroup(UrlNameMixin, models.Model):
 class TicketLink(UrlNameMixin, models.Model):
     """A tool's ticket and the incident it feeds."""
 
-    feed = models.ForeignKey(TicketFeed, on_delete=models.CASCADE, related_name="tickets")
+    feed = models.ForeignKey(
+        TicketFeed, on_delete=models.CASCADE, related_name="tickets", db_index=False
+    )
     key = models.CharField(max_length=100)
     incident = models.OneToOneField(
         Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="ticket_link"
@@ -243,7 +247,9 @@ class TicketLink(UrlNameMixin, models.Model):
 class InboundEvent(UrlNameMixin, models.Model):
     """One webhook request, stored as received before anything else happens."""
 
-    feed = models.ForeignKey(TicketFeed, on_delete=models.CASCADE, related_name="inbound_events")
+    feed = models.ForeignKey(
+        TicketFeed, on_delete=models.CASCADE, related_name="inbound_events", db_index=False
+    )
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     headers = models.JSONField(default=dict, blank=True)
@@ -363,7 +369,9 @@ class SourceEvent(UrlNameMixin, models.Model):
     """A tool's event as applied: the fact a ticket's timeline is folded from
     (``integrations.timeline``). Unique per ticket and key: delivered twice, kept once."""
 
-    ticket = models.ForeignKey(TicketLink, on_delete=models.CASCADE, related_name="source_events")
+    ticket = models.ForeignKey(
+        TicketLink, on_delete=models.CASCADE, related_name="source_events", db_index=False
+    )
     key = models.CharField(max_length=200)
     at = models.DateTimeField()
     sequence = models.BigIntegerField(default=0)

@@ -33,7 +33,10 @@ class Role(EcosystemScopedModel):
     valid when people change)."""
 
     ecosystem = models.ForeignKey(
-        "siam.Ecosystem", on_delete=models.CASCADE, related_name="raci_roles"
+        "siam.Ecosystem",
+        on_delete=models.CASCADE,
+        related_name="raci_roles",
+        db_index=False,
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="raci_roles"
@@ -156,7 +159,9 @@ class RaciMatrix(EcosystemScopedModel):
 
 
 class RaciActivity(models.Model):
-    matrix = models.ForeignKey(RaciMatrix, on_delete=models.CASCADE, related_name="activities")
+    matrix = models.ForeignKey(
+        RaciMatrix, on_delete=models.CASCADE, related_name="activities", db_index=False
+    )
     position = models.PositiveIntegerField(default=0)
     phase = models.CharField(
         max_length=100, blank=True, help_text="Group, e.g. a phase or a practice."
@@ -202,7 +207,9 @@ class RaciActivity(models.Model):
 class RaciColumn(models.Model):
     """A column: a role, or a named person."""
 
-    matrix = models.ForeignKey(RaciMatrix, on_delete=models.CASCADE, related_name="columns")
+    matrix = models.ForeignKey(
+        RaciMatrix, on_delete=models.CASCADE, related_name="columns", db_index=False
+    )
     position = models.PositiveIntegerField(default=0)
     role = models.ForeignKey(
         Role, on_delete=models.PROTECT, null=True, blank=True, related_name="columns"
@@ -269,7 +276,9 @@ class RaciColumn(models.Model):
 class RaciAssignment(models.Model):
     """One cell: the letters a column holds for an activity."""
 
-    activity = models.ForeignKey(RaciActivity, on_delete=models.CASCADE, related_name="assignments")
+    activity = models.ForeignKey(
+        RaciActivity, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     column = models.ForeignKey(RaciColumn, on_delete=models.CASCADE, related_name="assignments")
     letters = models.CharField(max_length=4)
     acknowledged_by = models.ForeignKey(
@@ -347,7 +356,10 @@ class RaciTemplate(PrimaryModel):
 
 class DataObject(EcosystemScopedModel):
     ecosystem = models.ForeignKey(
-        "siam.Ecosystem", on_delete=models.CASCADE, related_name="data_objects"
+        "siam.Ecosystem",
+        on_delete=models.CASCADE,
+        related_name="data_objects",
+        db_index=False,
     )
     name = models.CharField(
         max_length=200, help_text="e.g. tickets, attachments, customer data, financials"
@@ -369,7 +381,10 @@ class AccessMatrix(EcosystemScopedModel):
     """One version of the identity access matrix: roles x data objects -> level."""
 
     ecosystem = models.ForeignKey(
-        "siam.Ecosystem", on_delete=models.CASCADE, related_name="access_matrices"
+        "siam.Ecosystem",
+        on_delete=models.CASCADE,
+        related_name="access_matrices",
+        db_index=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     status = models.CharField(
@@ -417,7 +432,9 @@ class AccessMatrix(EcosystemScopedModel):
 
 
 class AccessGrant(models.Model):
-    matrix = models.ForeignKey(AccessMatrix, on_delete=models.CASCADE, related_name="grants")
+    matrix = models.ForeignKey(
+        AccessMatrix, on_delete=models.CASCADE, related_name="grants", db_index=False
+    )
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="grants")
     data_object = models.ForeignKey(DataObject, on_delete=models.CASCADE, related_name="grants")
     level = models.CharField(

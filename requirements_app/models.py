@@ -124,7 +124,10 @@ class Requirement(CodedModel):
     code_prefix = "REQ"
 
     ecosystem = models.ForeignKey(
-        "siam.Ecosystem", on_delete=models.CASCADE, related_name="requirements"
+        "siam.Ecosystem",
+        on_delete=models.CASCADE,
+        related_name="requirements",
+        db_index=False,
     )
     title = models.CharField(max_length=200)
     statement = models.TextField(help_text="What the solution shall do, verifiably.")
@@ -183,7 +186,10 @@ class UserStory(CodedModel):
     code_prefix = "US"
 
     ecosystem = models.ForeignKey(
-        "siam.Ecosystem", on_delete=models.CASCADE, related_name="user_stories"
+        "siam.Ecosystem",
+        on_delete=models.CASCADE,
+        related_name="user_stories",
+        db_index=False,
     )
     role = models.CharField(
         "As a …", max_length=200, help_text="Who wants it, e.g. customer service agent at Mercuri."
@@ -231,7 +237,10 @@ class UseCase(CodedModel):
     code_prefix = "UC"
 
     ecosystem = models.ForeignKey(
-        "siam.Ecosystem", on_delete=models.CASCADE, related_name="use_cases"
+        "siam.Ecosystem",
+        on_delete=models.CASCADE,
+        related_name="use_cases",
+        db_index=False,
     )
     title = models.CharField(max_length=200)
     actors = models.CharField(
@@ -284,7 +293,9 @@ class TraceLink(models.Model):
 
 class StoryLink(TraceLink):
     item_field = "story"
-    story = models.ForeignKey(UserStory, on_delete=models.CASCADE, related_name="links")
+    story = models.ForeignKey(
+        UserStory, on_delete=models.CASCADE, related_name="links", db_index=False
+    )
     requirement = models.ForeignKey(
         Requirement, on_delete=models.CASCADE, related_name="story_links"
     )
@@ -301,7 +312,9 @@ class StoryLink(TraceLink):
 
 class UseCaseLink(TraceLink):
     item_field = "use_case"
-    use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="links")
+    use_case = models.ForeignKey(
+        UseCase, on_delete=models.CASCADE, related_name="links", db_index=False
+    )
     requirement = models.ForeignKey(
         Requirement, on_delete=models.CASCADE, related_name="use_case_links"
     )

@@ -161,7 +161,10 @@ class ServiceProvider(EcosystemScopedModel):
     """An organisation's engagement as a service provider in an ecosystem."""
 
     ecosystem = models.ForeignKey(
-        Ecosystem, on_delete=models.CASCADE, related_name="service_providers"
+        Ecosystem,
+        on_delete=models.CASCADE,
+        related_name="service_providers",
+        db_index=False,
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="provider_engagements"
@@ -189,7 +192,9 @@ class ServiceProvider(EcosystemScopedModel):
 class Service(EcosystemScopedModel):
     """What the customer receives; delivered by one or more providers."""
 
-    ecosystem = models.ForeignKey(Ecosystem, on_delete=models.CASCADE, related_name="services")
+    ecosystem = models.ForeignKey(
+        Ecosystem, on_delete=models.CASCADE, related_name="services", db_index=False
+    )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     criticality = models.CharField(
@@ -225,7 +230,9 @@ class Contract(EcosystemScopedModel):
     """The end-to-end SLA (integrator → customer) or an OLA / underpinning contract
     (provider → integrator)."""
 
-    ecosystem = models.ForeignKey(Ecosystem, on_delete=models.CASCADE, related_name="contracts")
+    ecosystem = models.ForeignKey(
+        Ecosystem, on_delete=models.CASCADE, related_name="contracts", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=ContractKindChoices.choices)
     reference = models.CharField(
         max_length=50, help_text="Contract number, unique in the ecosystem."
@@ -320,7 +327,9 @@ class Contract(EcosystemScopedModel):
 class ConnectedSystem(EcosystemScopedModel):
     """A tool an organisation works in (Jira, ServiceNow, …), connected to the ecosystem."""
 
-    ecosystem = models.ForeignKey(Ecosystem, on_delete=models.CASCADE, related_name="systems")
+    ecosystem = models.ForeignKey(
+        Ecosystem, on_delete=models.CASCADE, related_name="systems", db_index=False
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="systems")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=SystemKindChoices.choices)
@@ -384,7 +393,9 @@ class ConnectedSystem(EcosystemScopedModel):
 class IntegrationFlow(EcosystemScopedModel):
     """Data exchanged between two connected systems."""
 
-    ecosystem = models.ForeignKey(Ecosystem, on_delete=models.CASCADE, related_name="flows")
+    ecosystem = models.ForeignKey(
+        Ecosystem, on_delete=models.CASCADE, related_name="flows", db_index=False
+    )
     name = models.CharField(max_length=200)
     source = models.ForeignKey(
         ConnectedSystem, on_delete=models.PROTECT, related_name="outgoing_flows"
@@ -510,7 +521,10 @@ class Membership(PrimaryModel):
     """A user's role in an organisation: what they may do on its behalf."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        db_index=False,
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"

@@ -50,7 +50,10 @@ class BusinessCalendar(EcosystemScopedModel):
     """Weekly working hours in a time zone, minus public and custom holidays."""
 
     ecosystem = models.ForeignKey(
-        "siam.Ecosystem", on_delete=models.CASCADE, related_name="calendars"
+        "siam.Ecosystem",
+        on_delete=models.CASCADE,
+        related_name="calendars",
+        db_index=False,
     )
     name = models.CharField(max_length=100)
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone], default="UTC")
@@ -128,7 +131,10 @@ class WorkingPeriod(models.Model):
 
 class CustomHoliday(models.Model):
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="custom_holidays"
+        BusinessCalendar,
+        on_delete=models.CASCADE,
+        related_name="custom_holidays",
+        db_index=False,
     )
     date = models.DateField()
     name = models.CharField(max_length=100)
@@ -365,7 +371,10 @@ class EscalationRule(models.Model):
     """
 
     target = models.ForeignKey(
-        ServiceLevelTarget, on_delete=models.CASCADE, related_name="escalations"
+        ServiceLevelTarget,
+        on_delete=models.CASCADE,
+        related_name="escalations",
+        db_index=False,
     )
     level = models.CharField(max_length=20, choices=AlertLevelChoices.choices)
     metric = models.CharField(
@@ -412,7 +421,10 @@ class KnownError(EcosystemScopedModel):
     """An entry of the operation handbook: a symptom and its workaround."""
 
     ecosystem = models.ForeignKey(
-        "siam.Ecosystem", on_delete=models.CASCADE, related_name="known_errors"
+        "siam.Ecosystem",
+        on_delete=models.CASCADE,
+        related_name="known_errors",
+        db_index=False,
     )
     reference = models.CharField(max_length=30)
     symptom = models.CharField(max_length=300)
@@ -446,7 +458,10 @@ class Incident(EcosystemScopedModel):
     """The ticket the integrator tracks end to end, across the parties' tools."""
 
     ecosystem = models.ForeignKey(
-        "siam.Ecosystem", on_delete=models.CASCADE, related_name="incidents"
+        "siam.Ecosystem",
+        on_delete=models.CASCADE,
+        related_name="incidents",
+        db_index=False,
     )
     reference = models.CharField(
         max_length=30, help_text="Left blank, the next INC number of the ecosystem."
@@ -536,8 +551,16 @@ class Incident(EcosystemScopedModel):
         indexes = [
             models.Index(fields=("ecosystem", "status")),
             models.Index(fields=("opened_at",)),
+            # Reports and dashboards read one ecosystem over a window of months.
+            models.Index(fields=("ecosystem", "opened_at"), name="slas_incident_eco_opened"),
             models.Index(fields=("ecosystem", "next_due_at"), name="slas_incident_eco_due"),
             models.Index(fields=("next_due_at",), name="slas_incident_due"),
+            # A party's queue: its open incidents by time left (most incidents are closed).
+            models.Index(
+                fields=("holder", "next_due_at"),
+                condition=~models.Q(status__in=("resolved", "closed")),
+                name="slas_incident_open_queue",
+            ),
         ]
 
     def __str__(self):
@@ -587,7 +610,9 @@ class IncidentEvent(models.Model):
     directly as the clock's points.
     """
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=20, choices=EventKindChoices.choices)
     status = models.CharField(max_length=30, choices=IncidentStatusChoices.choices)
@@ -606,6 +631,8 @@ class IncidentEvent(models.Model):
     class Meta:
         ordering = ("at", "sequence", "id")
         verbose_name = "incident event"
+        # A timeline is read in this order, per incident (clocks, the incident page).
+        indexes = [models.Index(fields=("incident", "at", "sequence"), name="slas_event_timeline")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
@@ -627,7 +654,9 @@ class IncidentSla(models.Model):
     what crossed with an index lookup, not a recompute.
     """
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="slas")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="slas", db_index=False
+    )
     target = models.ForeignKey(
         ServiceLevelTarget, on_delete=models.CASCADE, related_name="incident_slas"
     )
@@ -705,7 +734,9 @@ class OwnershipGap(UrlNameMixin, models.Model):
     the tool cleared its assignment group). Derived from the timeline with the SLA
     state; ``business_seconds`` is measured in the end-to-end SLA's calendar."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="ownership_gaps")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="ownership_gaps", db_index=False
+    )
     start = models.DateTimeField()
     end = models.DateTimeField(null=True, blank=True, help_text="Empty while nobody owns it.")
     business_seconds = models.FloatField(default=0)
@@ -762,7 +793,9 @@ class OwnershipGap(UrlNameMixin, models.Model):
 class SlaAlert(models.Model):
     """A warning or breach, recorded exactly once per clock and level."""
 
-    incident_sla = models.ForeignKey(IncidentSla, on_delete=models.CASCADE, related_name="alerts")
+    incident_sla = models.ForeignKey(
+        IncidentSla, on_delete=models.CASCADE, related_name="alerts", db_index=False
+    )
     level = models.CharField(max_length=20, choices=AlertLevelChoices.choices)
     crossed_at = models.DateTimeField()
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
+from django.utils import timezone
 
 from core.forms.base import StyledFormMixin
 from siam.models import Ecosystem
@@ -25,7 +27,11 @@ BREACHED = Q(state=SlaStateChoices.BREACHED) | Q(breach_recorded_at__isnull=Fals
 
 class ReportFilterForm(StyledFormMixin, forms.Form):
     ecosystem = forms.ModelChoiceField(queryset=Ecosystem.objects.none(), required=False)
-    opened_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    opened_from = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last twelve months unless you choose; leave it empty for all history.",
+    )
     opened_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     metric = forms.ChoiceField(
         choices=MetricChoices.choices, initial=MetricChoices.RESOLUTION, required=False
@@ -109,11 +115,42 @@ def _base(user, filters, model=IncidentSla):
     queryset = model.objects.restrict(user)
     if filters.get("ecosystem"):
         queryset = queryset.filter(incident__ecosystem=filters["ecosystem"])
+    # Whole days in the user's time zone, as instants: the (ecosystem, opened_at) index
+    # serves a range of instants, not a cast of every row to a date.
     if filters.get("opened_from"):
-        queryset = queryset.filter(incident__opened_at__date__gte=filters["opened_from"])
+        queryset = queryset.filter(incident__opened_at__gte=_start_of(filters["opened_from"]))
     if filters.get("opened_to"):
-        queryset = queryset.filter(incident__opened_at__date__lte=filters["opened_to"])
+        queryset = queryset.filter(
+            incident__opened_at__lt=_start_of(filters["opened_to"] + timedelta(days=1))
+        )
     return queryset
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+#: Without dates, the report covers incidents opened in the last twelve months (from the
+#: first of the month): at five years of history, "everything" is a scan of every clock.
+DEFAULT_WINDOW_MONTHS = 12
+
+
+def report_form(params, user) -> ReportFilterForm:
+    """The report's filters from a page's or the API's query, with the default window
+    unless the query names ``opened_from`` (empty: all history)."""
+    data = params.copy()
+    data.setdefault("opened_from", default_opened_from().isoformat())
+    return ReportFilterForm(data, user=user)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def default_opened_from(today: date | None = None) -> date:
+    today = today or _today()
+    month = today.year * 12 + today.month - 1 - (DEFAULT_WINDOW_MONTHS - 1)
+    return date(month // 12, month % 12 + 1, 1)
 
 
 def budget_use(breached_e2e) -> list[BudgetRow]:

@@ -357,7 +357,7 @@ class NotificationListView(View):
 
 class ServiceLevelReportView(View):
     def get(self, request):
-        form = reports.ReportFilterForm(request.GET or None, user=request.user)
+        form = reports.report_form(request.GET, request.user)
         report = reports.build_report(request.user, form.cleaned_data if form.is_valid() else {})
         if request.GET.get("_export") == "csv":
             return reports.report_csv_response(report)

@@ -219,10 +219,10 @@ class ServiceLevelReportView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request):
-        form = reports.ReportFilterForm(request.query_params or None, user=request.user)
-        if request.query_params and not form.is_valid():
+        form = reports.report_form(request.query_params, request.user)
+        if not form.is_valid():
             raise ValidationError(form.errors)
-        report = reports.build_report(request.user, form.cleaned_data if form.is_bound else {})
+        report = reports.build_report(request.user, form.cleaned_data)
 
         def rows(items):
             return [
@@ -234,6 +234,8 @@ class ServiceLevelReportView(APIView):
         return Response(
             {
                 "metric": report.metric,
+                "opened_from": form.cleaned_data["opened_from"],
+                "opened_to": form.cleaned_data["opened_to"],
                 "overall": rows([report.overall])[0],
                 "by_provider": rows(report.by_provider),
                 "by_service": rows(report.by_service),

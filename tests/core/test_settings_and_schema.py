@@ -84,3 +84,44 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
     text = out.read_text()
     assert "/api/siam/ecosystems/" in text
     assert "tokenAuth" in text
+
+
+REDUNDANT_INDEXES = """
+WITH idx AS (
+    SELECT t.relname AS tbl, c.relname AS name, i.indkey::text AS cols,
+           i.indclass::text AS ops, i.indisunique AS uniq
+    FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_class t ON t.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema() AND i.indpred IS NULL AND i.indexprs IS NULL
+)
+SELECT a.tbl, a.name, b.name FROM idx a JOIN idx b
+  ON a.tbl = b.tbl AND a.name <> b.name AND NOT a.uniq
+ AND (b.cols = a.cols OR b.cols LIKE a.cols || ' %%')
+ AND (b.ops = a.ops OR b.ops LIKE a.ops || ' %%')
+WHERE a.tbl = ANY(%s)
+"""
+
+
+@pytest.mark.django_db
+def test_no_index_is_a_prefix_of_another_on_the_projects_tables():
+    """Each redundant index costs every insert and update of its table (ten million
+    timeline rows at scale) and is never chosen over the wider one."""
+    from django.apps import apps
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's catalogue")
+    ours = {"core", "siam", "raci", "requirements_app", "slas", "governance", "integrations"}
+    tables = [
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in ours
+        # Django indexes both sides of an implicit many-to-many table itself.
+        and not (model._meta.auto_created and model._meta.db_table != "slas_incident_holders")
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(REDUNDANT_INDEXES, [tables])
+        redundant = cursor.fetchall()
+    assert redundant == [], redundant

@@ -1,6 +1,7 @@
 """Service levels through the UI and the API, as people and tools use them."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -383,3 +384,28 @@ def test_the_incident_list_names_the_ecosystem_only_when_several_are_visible(sla
     ServiceProvider.objects.create(ecosystem=sla.world.b, organisation=sla.world.integrator)
     several = client_for(sla.world.integrator_admin).get(url).content.decode()
     assert "sort=ecosystem" in several and "Alpha" in several
+
+
+def test_the_report_covers_twelve_months_unless_asked_for_all_history(sla, client_for, monkeypatch):
+    from slas import reports
+
+    monkeypatch.setattr(reports, "_today", lambda: date(2026, 12, 3))
+    recent = sla.open()
+    sla.event(recent, at(0, 10), kind=EventKindChoices.RESOLVED, status="resolved")
+    old = sla.open()
+    sla.event(old, at(0, 10), kind=EventKindChoices.RESOLVED, status="resolved")
+    Incident.objects.filter(pk=old.pk).update(opened_at=at(0, 9) - timedelta(days=800))
+    assert reports.default_opened_from(date(2026, 11, 23)) == date(2025, 12, 1)
+    client = client_for(sla.world.integrator_admin)
+    window = client.get(reverse("slas:report")).context
+    assert window["report"].overall.clocks == 1
+    assert window["form"]["opened_from"].value() == reports.default_opened_from().isoformat()
+    everything = client.get(reverse("slas:report"), {"opened_from": ""}).context["report"]
+    assert everything.overall.clocks == 2
+    api = client.get("/api/slas/report/").json()
+    assert (
+        api["overall"]["clocks"] == 1
+        and api["opened_from"] == window["form"]["opened_from"].value()
+    )
+    assert client.get("/api/slas/report/", {"opened_from": ""}).json()["overall"]["clocks"] == 2
+    assert client.get("/api/slas/report/", {"opened_from": "yesterday"}).status_code == 400
