@@ -1,11 +1,17 @@
 """Table machinery shared by every list page (django-tables2)."""
 
 import html
+import math
 import re
 
 import django_tables2 as tables
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, strip_tags
+from django_tables2.rows import BoundRows
+
+from .keyset import InvalidCursor, Keyset, count_up_to
 
 MAX_PER_PAGE = 500
 _SPACES = re.compile(r"\s+")
@@ -70,7 +76,7 @@ class BaseTable(tables.Table):
 
     class Meta:
         attrs = {"class": "table table-vcenter card-table table-hover"}
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "django_tables2/siam.html"
 
     def __init__(self, *args, changeable_pks=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,3 +107,116 @@ class ChoiceBadgeColumn(tables.Column):
         raw = bound_column.accessor.resolve(record)
         color = self.colors.get(raw, "secondary")
         return format_html('<span class="badge bg-{}-lt">{}</span>', color, value)
+
+
+class KeysetPage:
+    """A page of a keyset-paged list: what the pagination bar needs, and no page numbers."""
+
+    is_keyset = True
+
+    def __init__(self, rows, table, *, next_cursor, previous_cursor):
+        self.object_list = BoundRows(rows, table)
+        self.next_cursor = next_cursor
+        self.previous_cursor = previous_cursor
+        self.has_next = next_cursor is not None
+        self.has_previous = previous_cursor is not None
+        self.number = None
+
+    def has_other_pages(self):
+        return self.has_next or self.has_previous
+
+    def __len__(self):
+        return len(self.object_list.data)
+
+
+class KeysetPaginator(Paginator):
+    """Pages that start after a row (``?after=``) or end before one (``?before=``).
+
+    The count is bounded (``core.keyset.COUNT_LIMIT``): past it the list says "10,000+"
+    rather than counting a million rows on each page view. An ordering that cannot be
+    keyset-paged (by a related model's name) keeps numbered pages, without a full count.
+    """
+
+    def __init__(self, object_list, per_page, after=None, before=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.table = object_list.table
+        data = getattr(object_list.data, "data", None)
+        self.queryset = data if isinstance(data, QuerySet) else None
+        self.keyset = Keyset.of(self.queryset) if self.queryset is not None else None
+        self.after = after
+        self.before = before
+        self._counted = None
+
+    def _count(self):
+        if self._counted is None:
+            if self.queryset is None:
+                self._counted = (len(self.object_list.data), True)
+            else:
+                self._counted = count_up_to(self.queryset)
+        return self._counted
+
+    @property
+    def count(self):
+        return self._count()[0]
+
+    @property
+    def count_is_exact(self):
+        return self._count()[1]
+
+    @property
+    def num_pages(self):
+        """None when the count stopped at its bound: the last page is not known."""
+        if not self.count_is_exact:
+            return None
+        return max(math.ceil(self.count / self.per_page), 1)
+
+    def page(self, number):
+        if self.keyset is None or (number not in (None, 1) and not (self.after or self.before)):
+            return self._numbered_page(number)
+        token, backwards = (self.before, True) if self.before else (self.after, False)
+        try:
+            rows, more = self.keyset.page(self.queryset, self.per_page, token, backwards)
+        except InvalidCursor:
+            token, backwards = None, False
+            rows, more = self.keyset.page(self.queryset, self.per_page, None)
+        started_inside = token is not None
+        if backwards:
+            has_previous, has_next = more, started_inside
+        else:
+            has_previous, has_next = started_inside, more
+        return KeysetPage(
+            rows,
+            self.table,
+            next_cursor=self.keyset.cursor(rows[-1]) if rows and has_next else None,
+            previous_cursor=self.keyset.cursor(rows[0]) if rows and has_previous else None,
+        )
+
+    def _numbered_page(self, number):
+        """An offset page, for orderings a keyset cannot follow and old bookmarked links."""
+        try:
+            number = max(int(number or 1), 1)
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list.data[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            return self._numbered_page(1)
+        return NumberedPage(
+            BoundRows(rows[: self.per_page], self.table),
+            number,
+            self,
+            more=len(rows) > self.per_page,
+        )
+
+
+class NumberedPage(Page):
+    """An offset page that knows whether another follows without counting the list."""
+
+    is_keyset = False
+
+    def __init__(self, object_list, number, paginator, *, more):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more

@@ -166,7 +166,7 @@ class IncidentTable(BaseTable):
             if is_descending
             else F("next_due_at").asc(nulls_last=True)
         )
-        return queryset.order_by(due, "-opened_at"), True
+        return queryset.order_by(due, "-opened_at", "-pk"), True
 
     def render_classification(self, value, record):
         return {

@@ -10,7 +10,7 @@ from django_filters.widgets import SuffixedMultiWidget
 from rest_framework.exceptions import ValidationError
 
 #: Parameters every list takes besides its filters (paging, ordering, format, schema).
-GENERAL = {"limit", "offset", "ordering", "format"}
+GENERAL = {"limit", "offset", "cursor", "ordering", "format"}
 
 
 def parameter_names(filterset) -> set[str]:

@@ -1,5 +1,11 @@
 from django.conf import settings
+from django.db.models import QuerySet
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from core.keyset import COUNT_LIMIT, InvalidCursor, Keyset, count_up_to
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -8,3 +14,96 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     @property
     def max_limit(self):
         return settings.API_MAX_PAGE_SIZE
+
+
+class KeysetPagination(LimitOffsetPagination):
+    """Lists page by cursor: ``next`` and ``previous`` carry ``?cursor=``, which starts a
+    page after (or before) a row, so page 2,000 costs what page 1 does.
+
+    ``count`` stops at ``core.keyset.COUNT_LIMIT`` (``count_is_exact`` says whether it
+    did). A client that sends ``offset`` gets the former limit/offset pages with an exact
+    count; an ordering a cursor cannot follow (a related model's name) does too.
+    """
+
+    cursor_query_param = "cursor"
+    cursor_query_description = (
+        "The page after (or before) a row: take it from `next` or `previous`."
+    )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.keyset = Keyset.of(queryset) if isinstance(queryset, QuerySet) else None
+        self.keyset_mode = (
+            self.keyset is not None and self.offset_query_param not in request.query_params
+        )
+        if not self.keyset_mode:
+            return super().paginate_queryset(queryset, request, view)
+        self.limit = self.get_limit(request)
+        token = request.query_params.get(self.cursor_query_param) or ""
+        direction, _, position = token.partition(".")
+        backwards = direction == "p"
+        if token and direction not in ("n", "p"):
+            raise ValidationError(
+                {
+                    self.cursor_query_param: [
+                        "This cursor is not valid: start again from the first page."
+                    ]
+                }
+            )
+        try:
+            rows, more = self.keyset.page(queryset, self.limit, position or None, backwards)
+        except InvalidCursor as error:
+            raise ValidationError(
+                {
+                    self.cursor_query_param: [
+                        "This cursor is not valid: start again from the first page."
+                    ]
+                }
+            ) from error
+        started_inside = bool(position)
+        has_previous, has_next = (more, started_inside) if backwards else (started_inside, more)
+        self.next_token = f"n.{self.keyset.cursor(rows[-1])}" if rows and has_next else None
+        self.previous_token = f"p.{self.keyset.cursor(rows[0])}" if rows and has_previous else None
+        self.count, self.count_is_exact = count_up_to(queryset)
+        return rows
+
+    def _link(self, token):
+        if token is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(
+            remove_query_param(url, self.offset_query_param), self.cursor_query_param, token
+        )
+
+    def get_paginated_response(self, data):
+        if not self.keyset_mode:
+            return super().get_paginated_response(data)
+        return Response(
+            {
+                "count": self.count,
+                "count_is_exact": self.count_is_exact,
+                "next": self._link(self.next_token),
+                "previous": self._link(self.previous_token),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_is_exact"] = {
+            "type": "boolean",
+            "description": f"False when the list has more than {COUNT_LIMIT:,} rows and counting stopped there.",
+        }
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": self.cursor_query_description,
+                "schema": {"type": "string"},
+            },
+        ]

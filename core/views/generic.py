@@ -22,6 +22,7 @@ from django_tables2.export import TableExport
 
 from core.history import history_entries
 from core.querysets import ADD, CHANGE, DELETE, VIEW
+from core.tables import KeysetPaginator
 
 
 class ObjectMixin:
@@ -115,7 +116,15 @@ class ObjectListView(ObjectMixin, View):
         table = self.table(rows, request=request)
         if "ecosystem" in table.columns.names() and not self.sees_several_ecosystems():
             table.columns.hide("ecosystem")
-        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        RequestConfig(
+            request,
+            paginate={
+                "per_page": self.per_page,
+                "paginator_class": KeysetPaginator,
+                "after": request.GET.get("after"),
+                "before": request.GET.get("before"),
+            },
+        ).configure(table)
         page_pks = [row.pk for row in table.page.object_list.data] if table.page else []
         table.changeable_pks = frozenset(
             self.restricted(CHANGE).filter(pk__in=page_pks).values_list("pk", flat=True)
