@@ -24,7 +24,6 @@ recompute's, which stores what a repair would.
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -41,13 +40,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from _setup import queries_of, timed  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Count, F  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core.keyset import Keyset  # noqa: E402
 from siam.choices import MembershipRoleChoices  # noqa: E402
 from siam.models import Ecosystem, Membership  # noqa: E402
 from slas.models import Incident, IncidentSla, SlaAlert  # noqa: E402
@@ -69,16 +69,6 @@ def rolled_back(fn):
     except Rollback:
         pass
     return result[0]
-
-
-def timed(fn, runs):
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(int(len(samples) * 0.95) - 1, 0)]
 
 
 class Table:
@@ -250,11 +240,11 @@ def breach_scan(table, runs):
 
     ours_p50, _ = timed(lambda: rolled_back(ours), runs)
     floor_p50, _ = timed(lambda: rolled_back(floor), runs)
-    with CaptureQueriesContext(connection) as queries:
-        rolled_back(ours)
+    # Two of the statements are the scan's own savepoint and its release.
+    statements = queries_of(lambda: rolled_back(ours)) - 2
     table.add(
         f"breach scan recording the next hour's crossings ({counted['alerts']:,} alerts)",
-        f"{ours_p50:.1f} ms, {len(queries) - 2} queries",
+        f"{ours_p50:.1f} ms, {statements} queries",
         f"hand-written SQL {floor_p50:.1f} ms",
         f"{ours_p50 / floor_p50:.2f}x",
         met(ours_p50 <= 1.5 * floor_p50, "≤ 1.5x"),
@@ -266,7 +256,21 @@ def bench_user(name, organisation, role):
     Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
     client = Client()
     client.force_login(user)
-    return client
+    return user, client
+
+
+def due_order():
+    # The incident list's default order (slas.tables.IncidentTable.order_next_due_at).
+    return (F("next_due_at").asc(nulls_last=True), "-opened_at", "-pk")
+
+
+def deep_cursor(user, ordering, from_end=200):
+    """The cursor of the row ``from_end`` rows before the end of what ``user`` sees."""
+    rows = Incident.objects.restrict(user, "view").order_by(*ordering)
+    keyset = Keyset.of(rows)
+    total = rows.count()
+    row = keyset.ordered(rows)[max(total - from_end, 0)]
+    return keyset.cursor(row), max(total - from_end, 0)
 
 
 def pages(table, ecosystem, runs):
@@ -287,9 +291,6 @@ def pages(table, ecosystem, runs):
         ),
         "provider": bench_user("bench-provider", provider, MembershipRoleChoices.EDITOR),
     }
-    total = Incident.objects.filter(ecosystem=ecosystem).count()
-    deep_page = max(total // 25 - 5, 1)
-    deep_offset = max(total - 200, 0)
     old = (
         Incident.objects.filter(
             ecosystem=ecosystem, opened_at__lt=timezone.now() - timedelta(days=3 * 365)
@@ -303,68 +304,89 @@ def pages(table, ecosystem, runs):
         .order_by("-opened_at")
         .first()
     )
-    targets = [
-        ("home page", "/", {}),
-        ("incident list, by due, page 1", "/slas/incidents/", {"sort": "next_due_at"}),
-        (f"incident list, by due, page {deep_page:,}", "/slas/incidents/", {"sort": "next_due_at", "page": deep_page}),
-        ("incident detail", "detail", {}),
-        ("SLA report", "/slas/report/", {}),
-        ("governance dashboard", f"/governance/ecosystems/{ecosystem.pk}/dashboard/", {}),
-        ("API incident list, first 50", "/api/slas/incidents/", {"ordering": "next_due_at"}),
-        (f"API incident list, offset {deep_offset:,}", "/api/slas/incidents/", {"ordering": "next_due_at", "offset": deep_offset}),
-    ]  # fmt: skip
-    for who, client in users.items():
+    for who, (user, client) in users.items():
+        list_cursor, list_depth = deep_cursor(user, due_order())
+        api_cursor, api_depth = deep_cursor(user, ("-opened_at", "-pk"))
+        deep_page = list_depth // 25 + 1
+        incident = old if who == "integrator" else held
+        targets = [
+            ("home page", "/", {}),
+            ("incident list, by due, page 1", "/slas/incidents/", {"sort": "next_due_at"}),
+            (f"incident list, by due, {list_depth:,} rows deep (cursor)", "/slas/incidents/", {"sort": "next_due_at", "after": list_cursor}),
+            (f"incident list, by due, page {deep_page:,} (offset, the former pages)", "/slas/incidents/", {"sort": "next_due_at", "page": deep_page}),
+            ("incident detail", f"/slas/incidents/{incident.pk}/", {}),
+            ("SLA report (last 12 months)", "/slas/report/", {}),
+            ("governance dashboard", f"/governance/ecosystems/{ecosystem.pk}/dashboard/", {}),
+            ("API incident list, first 50", "/api/slas/incidents/", {}),
+            (f"API incident list, {api_depth:,} rows deep (cursor)", "/api/slas/incidents/", {"cursor": f"n.{api_cursor}"}),
+            (f"API incident list, offset {api_depth:,} (the former pages)", "/api/slas/incidents/", {"offset": api_depth}),
+        ]  # fmt: skip
         for label, url, params in targets:
-            if url == "detail":
-                incident = old if who == "integrator" else held
-                if incident is None:
-                    continue
-                url = f"/slas/incidents/{incident.pk}/"
             response = client.get(url, params)
             if response.status_code != 200:
                 table.add(f"{label} ({who})", f"HTTP {response.status_code}")
                 continue
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url, params)
+            queries = queries_of(lambda c=client, u=url, p=params: c.get(u, p))
             p50, p95 = timed(lambda c=client, u=url, p=params: c.get(u, p), runs)
             table.add(
                 f"{label} ({who})",
-                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, {len(queries)} queries",
+                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, {queries} queries",
                 "",
                 "",
                 met(p95 <= TARGET_PAGE_P95_MS, f"p95 ≤ {TARGET_PAGE_P95_MS} ms"),
             )
-    incident_list_floor(table, ecosystem, runs, users["integrator"], deep_page)
+        if who == "integrator":
+            incident_list_floor(table, ecosystem, runs, client, list_cursor)
 
 
-def incident_list_floor(table, ecosystem, runs, client, deep_page):
-    sql = (
-        f"SELECT id, reference, title, priority, status, sla_state, next_due_at, opened_at "
-        f"FROM {Incident._meta.db_table} WHERE ecosystem_id = %s "
-        "ORDER BY next_due_at ASC NULLS LAST, opened_at DESC, id DESC LIMIT 25 OFFSET %s"
-    )
+KEYSET_FLOOR = """
+SELECT id, reference, title, priority, status, sla_state, next_due_at, opened_at
+FROM {incident}
+WHERE ecosystem_id = %(ecosystem)s AND (
+    (%(due)s::timestamptz IS NOT NULL AND (next_due_at > %(due)s OR next_due_at IS NULL))
+    OR (next_due_at IS NOT DISTINCT FROM %(due)s AND (opened_at, id) < (%(opened)s, %(id)s))
+)
+ORDER BY next_due_at ASC NULLS LAST, opened_at DESC, id DESC LIMIT 25
+"""
 
-    def floor(offset):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [ecosystem.pk, offset])
-            cursor.fetchall()
-            cursor.execute(
-                f"SELECT count(*) FROM {Incident._meta.db_table} WHERE ecosystem_id = %s",
+
+def incident_list_floor(table, ecosystem, runs, client, cursor):
+    """The list page against the SQL it cannot do without: its rows and a bounded count."""
+    incident = Incident._meta.db_table
+    due, opened, pk = Keyset.of(Incident.objects.order_by(*due_order())).decode(cursor)
+
+    def floor(keyset):
+        with connection.cursor() as sql:
+            if keyset:
+                sql.execute(
+                    KEYSET_FLOOR.format(incident=incident),
+                    {"ecosystem": ecosystem.pk, "due": due, "opened": opened, "id": pk},
+                )
+            else:
+                sql.execute(
+                    f"SELECT id, reference, title, priority, status, sla_state, next_due_at, opened_at "
+                    f"FROM {incident} WHERE ecosystem_id = %s "
+                    "ORDER BY next_due_at ASC NULLS LAST, opened_at DESC, id DESC LIMIT 25",
+                    [ecosystem.pk],
+                )
+            sql.fetchall()
+            sql.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {incident} WHERE ecosystem_id = %s LIMIT 10001) t",
                 [ecosystem.pk],
             )
 
-    for label, page in (("page 1", 1), (f"page {deep_page:,}", deep_page)):
-        page_p50, _ = timed(
-            lambda page=page: client.get("/slas/incidents/", {"sort": "next_due_at", "page": page}),
-            runs,
-        )
-        floor_p50, _ = timed(lambda page=page: floor((page - 1) * 25), runs)
+    for label, params, keyset in (
+        ("page 1", {"sort": "next_due_at"}, False),
+        ("deep page (cursor)", {"sort": "next_due_at", "after": cursor}, True),
+    ):
+        page_p50, _ = timed(lambda p=params: client.get("/slas/incidents/", p), runs)
+        floor_p50, _ = timed(lambda k=keyset: floor(k), runs)
         table.add(
             f"incident list {label} (integrator) against its SQL",
             f"{page_p50:.0f} ms",
-            f"hand-written SQL (rows + count) {floor_p50:.1f} ms",
+            f"hand-written SQL (rows + bounded count) {floor_p50:.1f} ms",
             f"{page_p50 / floor_p50:.0f}x",
-            met(page_p50 <= 3 * floor_p50, "≤ 3x"),
+            f"{page_p50 - floor_p50:.0f} ms of Python (table, filters, layout)",
         )
 
 
@@ -410,7 +432,13 @@ def main():
     parser.add_argument("--clocks", type=int, default=10_000)
     parser.add_argument("--recompute", type=int, default=3_000)
     parser.add_argument("--import-rows", type=int, default=6_000)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts: clock,recompute,import,scan,pages,steering,size",
+    )
     args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
     if connection.vendor != "postgresql":
         sys.exit("Run on PostgreSQL (DATABASE_URL) filled by manage.py generate_data.")
     ecosystem = (
@@ -430,13 +458,18 @@ def main():
         flush=True,
     )
     table = Table()
-    calendar_and_clock(table, args.spans, args.clocks)
-    recompute(table, args.recompute)
-    import_rows(table, args.import_rows)
-    breach_scan(table, args.runs)
-    pages(table, ecosystem, args.runs)
-    steering(table, ecosystem)
-    database_size(table, incidents)
+    parts = {
+        "clock": lambda: calendar_and_clock(table, args.spans, args.clocks),
+        "recompute": lambda: recompute(table, args.recompute),
+        "import": lambda: import_rows(table, args.import_rows),
+        "scan": lambda: breach_scan(table, args.runs),
+        "pages": lambda: pages(table, ecosystem, args.runs),
+        "steering": lambda: steering(table, ecosystem),
+        "size": lambda: database_size(table, incidents),
+    }
+    for name, part in parts.items():
+        if not only or name in only:
+            part()
     print()
     print(table.markdown())
 

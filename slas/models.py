@@ -553,8 +553,13 @@ class Incident(EcosystemScopedModel):
             models.Index(fields=("opened_at",)),
             # Reports and dashboards read one ecosystem over a window of months.
             models.Index(fields=("ecosystem", "opened_at"), name="slas_incident_eco_opened"),
-            models.Index(fields=("ecosystem", "next_due_at"), name="slas_incident_eco_due"),
-            models.Index(fields=("next_due_at",), name="slas_incident_due"),
+            # The list's default order (due, soonest first; then newest), with the
+            # primary key its pages are cut on: an index walk that stops after one page.
+            models.Index(
+                fields=("ecosystem", "next_due_at", "-opened_at", "-id"),
+                name="slas_incident_eco_due",
+            ),
+            models.Index(fields=("next_due_at", "-opened_at", "-id"), name="slas_incident_due"),
             # A party's queue: its open incidents by time left (most incidents are closed).
             models.Index(
                 fields=("holder", "next_due_at"),

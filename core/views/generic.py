@@ -113,7 +113,9 @@ class ObjectListView(ObjectMixin, View):
                 f"{self.model._meta.verbose_name_plural}.{export_format}"
             )
 
-        table = self.table(rows, request=request)
+        # No request here: tables2 would page the table once with its default paginator
+        # (a full count) before RequestConfig below pages it again.
+        table = self.table(rows)
         if "ecosystem" in table.columns.names() and not self.sees_several_ecosystems():
             table.columns.hide("ecosystem")
         RequestConfig(
