@@ -234,6 +234,7 @@ SIAM_TASK_QUEUES = {
     "integrations.tasks.requeue_received": "webhooks",
     "integrations.tasks.deliver_webhook": "webhooks",
     "integrations.tasks.run_import": "bulk",
+    "integrations.tasks.remove_old_inbound_bodies": "bulk",
     "slas.tasks.repair_sla": "bulk",
     "governance.tasks.compute_monthly_kpis": "bulk",
     "governance.tasks.generate_report": "reports",
@@ -268,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute, so events stored while the broker was down are applied within a
     # minute or two of its return.
     "inbound-events-sweep": {"task": "integrations.tasks.requeue_received", "schedule": 60.0},
+    "inbound-bodies-retention": {
+        "task": "integrations.tasks.remove_old_inbound_bodies",
+        "schedule": crontab(minute=15, hour=3),
+    },
     "monthly-kpis": {
         "task": "governance.tasks.compute_monthly_kpis",
         "schedule": crontab(minute=0, hour=5, day_of_month=1),
@@ -291,6 +296,10 @@ SIAM_IMPORTS_DIR = Path(env_str("SIAM_IMPORTS_DIR", str(VAR_DIR / "imports")))
 # minutes); a resolved or closed incident can be reopened within this many days.
 SIAM_OWNERSHIP_GAP_ALERT_MINUTES = env_int("SIAM_OWNERSHIP_GAP_ALERT_MINUTES", 60)
 SIAM_REOPEN_WINDOW_DAYS = env_int("SIAM_REOPEN_WINDOW_DAYS", 10)
+# Webhook bodies are most of the database's growth: once an event is applied (or was a
+# duplicate or rejected) its body and headers are emptied after this many days; the row
+# (what, when, outcome) stays. Failed and unprocessed events keep theirs. 0 keeps all.
+SIAM_INBOUND_BODY_RETENTION_DAYS = env_int("SIAM_INBOUND_BODY_RETENTION_DAYS", 90)
 # Steering status (docs/governance.md): amber within this many points below the target,
 # and any breach of the most urgent N priorities makes that priority at least amber.
 SIAM_STEERING_AMBER_MARGIN = env_int("SIAM_STEERING_AMBER_MARGIN", 5)

@@ -270,6 +270,8 @@ class InboundEvent(UrlNameMixin, models.Model):
     )
     attempts = models.PositiveIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the retention sweep emptied the body and headers (integrations.retention).
+    body_removed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -70,3 +70,15 @@ def deliver_webhook(delivery_id):
         delay = outbound.RETRY_DELAYS[delivery.attempts - 1]
         deliver_webhook.apply_async((delivery.pk,), countdown=delay)
     return False
+
+
+@shared_task(ignore_result=True)
+def remove_old_inbound_bodies():
+    """Nightly: webhook bodies of processed events past their retention are emptied."""
+    from django.conf import settings
+
+    from .retention import remove_old_bodies
+
+    return remove_old_bodies(
+        now=timezone.now(), keep_days=settings.SIAM_INBOUND_BODY_RETENTION_DAYS
+    )

@@ -213,6 +213,7 @@ class InboundEventView(ObjectView):
             .first()
         )
         return {
+            "retention_days": settings.SIAM_INBOUND_BODY_RETENTION_DAYS,
             "pretty_body": pretty,
             "source": source,
             "may_replay": instance.replayable
