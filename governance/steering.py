@@ -27,7 +27,7 @@ from raci.models import RaciMatrix
 from requirements_app.models import Transition
 from slas.choices import ClassificationChoices, MetricChoices
 from slas.models import Incident, IncidentSla, PriorityMatrix, ServiceLevelTarget
-from slas.reports import BREACHED, report_for
+from slas.reports import BREACHED, report_for, start_of
 
 from . import kpis as kpi_math
 from . import measures, services
@@ -131,9 +131,8 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
     """The figures of one period, for the whole ecosystem, as JSON-ready data."""
     eco_id = ecosystem.pk
     after_end = period_end + timedelta(days=1)
-    window = Q(
-        incident__opened_at__date__gte=period_start, incident__opened_at__date__lte=period_end
-    )
+    since, until = start_of(period_start), start_of(after_end)
+    window = Q(incident__opened_at__gte=since, incident__opened_at__lt=until)
     clocks = IncidentSla.objects.filter(incident__ecosystem_id=eco_id).filter(window)
     report = report_for(clocks, MetricChoices.RESOLUTION)
     response = report_for(clocks, MetricChoices.RESPONSE)
@@ -158,7 +157,7 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
         )
     }
     incidents = Incident.objects.filter(
-        ecosystem_id=eco_id, opened_at__date__gte=period_start, opened_at__date__lte=period_end
+        ecosystem_id=eco_id, opened_at__gte=since, opened_at__lt=until
     )
     counts = incidents.aggregate(
         opened=Count("pk"),

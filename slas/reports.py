@@ -118,15 +118,18 @@ def _base(user, filters, model=IncidentSla):
     # Whole days in the user's time zone, as instants: the (ecosystem, opened_at) index
     # serves a range of instants, not a cast of every row to a date.
     if filters.get("opened_from"):
-        queryset = queryset.filter(incident__opened_at__gte=_start_of(filters["opened_from"]))
+        queryset = queryset.filter(incident__opened_at__gte=start_of(filters["opened_from"]))
     if filters.get("opened_to"):
         queryset = queryset.filter(
-            incident__opened_at__lt=_start_of(filters["opened_to"] + timedelta(days=1))
+            incident__opened_at__lt=start_of(filters["opened_to"] + timedelta(days=1))
         )
     return queryset
 
 
-def _start_of(day: date) -> datetime:
+def start_of(day: date) -> datetime:
+    """The instant a day begins in the current time zone. Windows are filtered on
+    instants: ``opened_at >= start_of(day)`` is an index range, ``opened_at::date >=
+    day`` casts every row."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
