@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 from django.utils import timezone
@@ -204,32 +204,74 @@ def gap_rows(gaps, group_by, label) -> list[GapRow]:
     return [GapRow(label(r[group_by]), r["n"], r["still_open"], r["seconds"] or 0) for r in rows]
 
 
-def _aggregate(queryset, group_by, label, extra=None):
-    rows = (
-        queryset.filter(FINISHED)
-        .values(group_by)
+@dataclass
+class _Sums:
+    clocks: int = 0
+    met: int = 0
+    breached: int = 0
+    counted: float = 0.0
+    target: float = 0.0
+    goal: float = 0.0
+    goals: int = 0
+
+    def add(self, row: dict) -> None:
+        self.clocks += row["clocks"]
+        self.met += row["met"]
+        self.breached += row["breached"]
+        self.counted += row["counted_sum"] or 0
+        self.target += row["target_sum"] or 0
+        self.goal += row["goal_sum"] or 0
+        self.goals += row["goal_count"]
+
+    def row(self, key: str, with_goal: bool = False) -> Row:
+        def mean(total, n):
+            return total / n if n else None
+
+        return Row(
+            key,
+            self.clocks,
+            self.met,
+            self.breached,
+            mean(self.counted, self.clocks),
+            mean(self.target, self.clocks),
+            mean(self.goal, self.goals) if with_goal else None,
+        )
+
+
+def _finished_rows(base, metric: str) -> list[dict]:
+    """The finished clocks of ``metric`` and of the response, summed in SQL by metric,
+    provider, service, priority and month: one pass over the window, whatever its size.
+    Every table of the report is a roll-up of these few hundred rows (means are kept as
+    sums and counts so that rolling up stays exact)."""
+    return list(
+        base.filter(FINISHED, metric__in={metric, MetricChoices.RESPONSE})
+        .annotate(
+            party=F("provider__name"),
+            service_name=F("incident__service__name"),
+            priority=F("incident__priority"),
+            month=TruncMonth("incident__opened_at"),
+        )
+        .values("metric", "provider_id", "party", "service_name", "priority", "month")
         .annotate(
             clocks=Count("pk"),
             met=Count("pk", filter=~BREACHED),
             breached=Count("pk", filter=BREACHED),
-            mean=Avg("counted_seconds"),
-            mean_target=Avg("target_seconds"),
-            **(extra or {}),
+            counted_sum=Sum("counted_seconds"),
+            target_sum=Sum("target_seconds"),
+            goal_sum=Sum(F("target__goal_resolution_minutes") * 60.0),
+            goal_count=Count("target__goal_resolution_minutes"),
         )
-        .order_by(group_by)
+        .order_by()
     )
-    return [
-        Row(
-            label(r[group_by]),
-            r["clocks"],
-            r["met"],
-            r["breached"],
-            r["mean"],
-            r["mean_target"],
-            r.get("goal"),
-        )
-        for r in rows
-    ]
+
+
+def _rolled_up(rows, key, label, with_goal=False) -> list[Row]:
+    sums: dict = {}
+    for row in rows:
+        sums.setdefault(key(row), _Sums()).add(row)
+    # NULL (end to end, no service) last, as PostgreSQL sorts it.
+    ordered = sorted(sums.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    return [total.row(label(value), with_goal) for value, total in ordered]
 
 
 def build_report(user, filters: dict) -> Report:
@@ -245,41 +287,26 @@ def report_for(base, metric: str = MetricChoices.RESOLUTION, *, gaps=None) -> Re
     the ownership gaps of the same incidents."""
     clocks = base.filter(metric=metric)
     e2e = clocks.filter(provider__isnull=True)
-    overall = e2e.filter(FINISHED).aggregate(
-        clocks=Count("pk"), met=Count("pk", filter=~BREACHED), breached=Count("pk", filter=BREACHED),
-        mean=Avg("counted_seconds"), mean_target=Avg("target_seconds"),
-    )  # fmt: skip
-    report = Report(
-        metric=metric,
-        overall=Row(
-            "End to end",
-            overall["clocks"],
-            overall["met"],
-            overall["breached"],
-            overall["mean"],
-            overall["mean_target"],
-        ),
+    rows = _finished_rows(base, metric)
+    of_metric = [r for r in rows if r["metric"] == metric]
+    end_to_end = [r for r in of_metric if r["provider_id"] is None]
+    overall = _Sums()
+    for row in end_to_end:
+        overall.add(row)
+    report = Report(metric=metric, overall=overall.row("End to end"))
+    report.by_provider = _rolled_up(
+        of_metric, lambda r: r["party"], lambda v: v or "End to end (SLA)"
     )
-    report.by_provider = _aggregate(
-        clocks.annotate(party=F("provider__name")), "party", lambda v: v or "End to end (SLA)"
-    )
-    report.by_service = _aggregate(
-        e2e.annotate(service_name=F("incident__service__name")), "service_name", str
-    )
-    report.by_priority = _aggregate(
-        e2e.annotate(priority=F("incident__priority")), "priority", str,
-        extra={"goal": Avg(F("target__goal_resolution_minutes") * 60)},
-    )  # fmt: skip
-    report.by_month = _aggregate(
-        e2e.annotate(month=TruncMonth("incident__opened_at")),
-        "month",
+    report.by_service = _rolled_up(end_to_end, lambda r: r["service_name"], str)
+    report.by_priority = _rolled_up(end_to_end, lambda r: r["priority"], str, with_goal=True)
+    report.by_month = _rolled_up(
+        end_to_end,
+        lambda r: r["month"],
         lambda v: v.strftime("%Y-%m") if v else "—",
     )
-    report.mean_response_by_priority = _aggregate(
-        base.filter(metric=MetricChoices.RESPONSE, provider__isnull=True).annotate(
-            priority=F("incident__priority")
-        ),
-        "priority",
+    report.mean_response_by_priority = _rolled_up(
+        [r for r in rows if r["metric"] == MetricChoices.RESPONSE and r["provider_id"] is None],
+        lambda r: r["priority"],
         str,
     )
     report.breaches = list(
