@@ -17,6 +17,7 @@ from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Value, W
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from core.routers import reads_from_replica
 from raci.models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix
 from raci.services import LoadedMatrix
 from requirements_app.models import Requirement
@@ -277,6 +278,7 @@ def incident_count(user, params: dict) -> int:
     return filterset.qs.count() if filterset.is_valid() else 0
 
 
+@reads_from_replica()
 def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
     """Every tile of an ecosystem's dashboard, from what ``user`` may see, in a constant
     number of queries."""

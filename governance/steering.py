@@ -23,6 +23,7 @@ from pypdf import PdfReader
 
 from core import charts
 from core.pdf import render_pdf
+from core.routers import reads_from_replica
 from raci.models import RaciMatrix
 from requirements_app.models import Transition
 from slas.choices import ClassificationChoices, MetricChoices
@@ -127,6 +128,7 @@ def refuse_future(month: date, today: date | None = None) -> None:
         )
 
 
+@reads_from_replica()
 def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
     """The figures of one period, for the whole ecosystem, as JSON-ready data."""
     eco_id = ecosystem.pk

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from core.forms.base import StyledFormMixin
+from core.routers import reads_from_replica
 from siam.models import Ecosystem
 
 from .charts import duration
@@ -159,10 +160,11 @@ def default_opened_from(today: date | None = None) -> date:
 def budget_use(breached_e2e) -> list[BudgetRow]:
     """Sum each party's seconds over the clocks' ``party_seconds`` in SQL (the JSON
     object is unnested by the database: ``jsonb_each_text`` / ``json_each``)."""
-    from django.db import connection
+    from django.db import connections
 
     from siam.models import Organisation
 
+    connection = connections[breached_e2e.db]  # the replica, when reports read from one
     sub_sql, params = breached_e2e.values("pk").query.sql_with_params()
     table = IncidentSla._meta.db_table
     if connection.vendor == "postgresql":
@@ -274,6 +276,7 @@ def _rolled_up(rows, key, label, with_goal=False) -> list[Row]:
     return [total.row(label(value), with_goal) for value, total in ordered]
 
 
+@reads_from_replica()
 def build_report(user, filters: dict) -> Report:
     from .models import OwnershipGap
 

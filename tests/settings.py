@@ -33,6 +33,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a worker process started by a test can share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
+# A replica alias that is the test database itself: tests/core/test_replica.py turns
+# the reports' routing to it on and checks where their queries went.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+SIAM_REPORTS_DATABASE = ""
+
 # WhiteNoise warns about a missing STATIC_ROOT; tests serve static files from the finders.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
