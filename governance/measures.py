@@ -15,9 +15,10 @@ from datetime import date
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 
+from core.dates import start_of
 from slas.choices import MetricChoices
 from slas.models import Incident, IncidentSla
-from slas.reports import BREACHED, FINISHED, start_of
+from slas.reports import BREACHED, FINISHED
 
 from .choices import KpiSourceChoices
 

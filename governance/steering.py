@@ -22,13 +22,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from core import charts
+from core.dates import start_of
 from core.pdf import render_pdf
 from core.routers import reads_from_replica
 from raci.models import RaciMatrix
 from requirements_app.models import Transition
 from slas.choices import ClassificationChoices, MetricChoices
 from slas.models import Incident, IncidentSla, PriorityMatrix, ServiceLevelTarget
-from slas.reports import BREACHED, report_for, start_of
+from slas.reports import BREACHED, report_for
 
 from . import kpis as kpi_math
 from . import measures, services

@@ -719,6 +719,20 @@ class IncidentSla(models.Model):
                 name="slas_sla_pending_breach",
             ),
             models.Index(fields=("state", "due_at"), name="slas_sla_state_due"),
+            # Breached clocks (a few percent of all): the "breached" filters and tiles
+            # find them here instead of reading every clock.
+            models.Index(
+                fields=("incident", "metric", "provider"),
+                condition=Q(state="breached") | Q(breach_recorded_at__isnull=False),
+                name="slas_sla_breached",
+            ),
+            # "Being recomputed" on the incident list: almost always empty, and without
+            # it each list page read every clock to find none.
+            models.Index(
+                fields=("incident",),
+                condition=Q(recompute_pending_since__isnull=False),
+                name="slas_sla_recompute_pending",
+            ),
         ]
 
     def __str__(self):

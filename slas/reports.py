@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.db.models import Count, F, Q, Sum
@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 from django.utils import timezone
 
+from core.dates import start_of
 from core.forms.base import StyledFormMixin
 from core.routers import reads_from_replica
 from siam.models import Ecosystem
@@ -125,13 +126,6 @@ def _base(user, filters, model=IncidentSla):
             incident__opened_at__lt=start_of(filters["opened_to"] + timedelta(days=1))
         )
     return queryset
-
-
-def start_of(day: date) -> datetime:
-    """The instant a day begins in the current time zone. Windows are filtered on
-    instants: ``opened_at >= start_of(day)`` is an index range, ``opened_at::date >=
-    day`` casts every row."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 #: Without dates, the report covers incidents opened in the last twelve months (from the
