@@ -148,3 +148,49 @@ def test_the_business_owner_approves_and_a_ticket_sent_back_to_the_queue_is_a_ga
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(change.get_absolute_url())
     page.screenshot(path="var/gap-journey-390.png", full_page=True)
+
+
+def test_paging_through_a_long_incident_list_and_back(page, login):
+    """Sixty incidents: Next twice reaches the end, Previous comes back, and no incident
+    is shown twice or skipped — the pages are cut by cursor, not by page number."""
+    from datetime import UTC, datetime, timedelta
+
+    from slas.models import Incident
+
+    world = sla_world(with_ola=False)
+    start = datetime(2024, 3, 1, 9, tzinfo=UTC)
+    Incident.objects.bulk_create(
+        Incident(
+            ecosystem=world.a, reference=f"INC-{n:06d}", title=f"Ticket number {n}",
+            service=world.service, impact="High", urgency="High", priority="P2",
+            opened_at=start - timedelta(hours=n // 2),  # pairs share an opening time
+        )
+        for n in range(60)
+    )  # fmt: skip
+
+    login(world.integrator_admin.username)
+    page.goto("/slas/incidents/")
+    assert page.get_by_role("heading", name="60 incidents").is_visible()
+
+    def references():
+        return page.locator("table tbody tr td:first-child").all_inner_texts()
+
+    seen = references()
+    assert len(seen) == 25
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url("**after=*")
+    seen += references()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path="var/incident-list-pages-390.png", full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.get_by_role("link", name="Next").click()
+    seen += references()
+    assert len(seen) == 60 and len(set(seen)) == 60
+    assert page.locator(".page-item.disabled", has_text="Next").count() == 1
+    page.screenshot(path="var/incident-list-pages-1440.png", full_page=True)
+
+    page.get_by_role("link", name="Previous").click()
+    page.wait_for_url("**before=*")
+    assert references() == seen[25:50]
+    page.get_by_role("link", name="First").click()
+    assert references() == seen[:25]
