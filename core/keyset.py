@@ -111,7 +111,7 @@ class Keyset:
         return [getattr(row, t.attname) for t in self.terms]
 
     def cursor(self, row) -> str:
-        values = [_plain(t.field, v) for t, v in zip(self.terms, self.values_of(row), strict=True)]
+        values = [_plain(value) for value in self.values_of(row)]
         raw = json.dumps([[t.attname for t in self.terms], values], separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -161,6 +161,28 @@ class Keyset:
         return rows, more
 
 
+@dataclass(frozen=True)
+class Window:
+    """A page with the cursors of its neighbours (None where there is none)."""
+
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def window(keyset: Keyset, queryset: QuerySet, size: int, token, backwards=False) -> Window:
+    """The page after (or, ``backwards``, before) ``token``, and where the pages on either
+    side of it start: what the list pages and the API both hand out."""
+    rows, more = keyset.page(queryset, size, token, backwards)
+    started_inside = bool(token)
+    has_previous, has_next = (more, started_inside) if backwards else (started_inside, more)
+    return Window(
+        rows,
+        keyset.cursor(rows[-1]) if rows and has_next else None,
+        keyset.cursor(rows[0]) if rows and has_previous else None,
+    )
+
+
 def count_up_to(queryset: QuerySet, limit: int | None = None) -> tuple[int, bool]:
     """``(count, exact)``: the number of rows, counting no further than ``limit``
     (``COUNT_LIMIT`` by default)."""
@@ -172,16 +194,18 @@ def count_up_to(queryset: QuerySet, limit: int | None = None) -> tuple[int, bool
 
 
 def _term(meta, item) -> Term | None:
+    # Where NULLs go unless the ordering says: PostgreSQL's default (last ascending, first
+    # descending), made explicit in the query so every database pages the same way.
     if isinstance(item, str):
         descending = item.startswith("-")
         name = item.lstrip("-+")
         nulls_last = not descending
-        explicit = False
     elif isinstance(item, OrderBy) and isinstance(item.expression, F):
         descending = item.descending
         name = item.expression.name
-        explicit = item.nulls_last or item.nulls_first
-        nulls_last = bool(item.nulls_last) if explicit else not descending
+        nulls_last = (
+            bool(item.nulls_last) if (item.nulls_last or item.nulls_first) else not descending
+        )
     else:
         return None
     if "__" in name or name == "?":
@@ -198,7 +222,7 @@ def _term(meta, item) -> Term | None:
     return Term(field.attname, descending, nulls_last, field)
 
 
-def _plain(field, value):
+def _plain(value):
     if value is None or isinstance(value, (int, float, str, bool)):
         return value
     return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django_tables2.rows import BoundRows
 
-from .keyset import InvalidCursor, Keyset, count_up_to
+from .keyset import InvalidCursor, Keyset, count_up_to, window
 
 MAX_PER_PAGE = 500
 _SPACES = re.compile(r"\s+")
@@ -175,20 +175,14 @@ class KeysetPaginator(Paginator):
             return self._numbered_page(number)
         token, backwards = (self.before, True) if self.before else (self.after, False)
         try:
-            rows, more = self.keyset.page(self.queryset, self.per_page, token, backwards)
+            page = window(self.keyset, self.queryset, self.per_page, token, backwards)
         except InvalidCursor:
-            token, backwards = None, False
-            rows, more = self.keyset.page(self.queryset, self.per_page, None)
-        started_inside = token is not None
-        if backwards:
-            has_previous, has_next = more, started_inside
-        else:
-            has_previous, has_next = started_inside, more
+            page = window(self.keyset, self.queryset, self.per_page, None)
         return KeysetPage(
-            rows,
+            page.rows,
             self.table,
-            next_cursor=self.keyset.cursor(rows[-1]) if rows and has_next else None,
-            previous_cursor=self.keyset.cursor(rows[0]) if rows and has_previous else None,
+            next_cursor=page.next_cursor,
+            previous_cursor=page.previous_cursor,
         )
 
     def _numbered_page(self, number):

@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core.keyset import COUNT_LIMIT, InvalidCursor, Keyset, count_up_to
+from core.keyset import COUNT_LIMIT, InvalidCursor, Keyset, count_up_to, window
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -14,6 +14,9 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     @property
     def max_limit(self):
         return settings.API_MAX_PAGE_SIZE
+
+
+INVALID_CURSOR = "This cursor is not valid: start again from the first page."
 
 
 class KeysetPagination(LimitOffsetPagination):
@@ -42,30 +45,16 @@ class KeysetPagination(LimitOffsetPagination):
         token = request.query_params.get(self.cursor_query_param) or ""
         direction, _, position = token.partition(".")
         backwards = direction == "p"
-        if token and direction not in ("n", "p"):
-            raise ValidationError(
-                {
-                    self.cursor_query_param: [
-                        "This cursor is not valid: start again from the first page."
-                    ]
-                }
-            )
         try:
-            rows, more = self.keyset.page(queryset, self.limit, position or None, backwards)
+            if token and direction not in ("n", "p"):
+                raise InvalidCursor("no direction")
+            page = window(self.keyset, queryset, self.limit, position or None, backwards)
         except InvalidCursor as error:
-            raise ValidationError(
-                {
-                    self.cursor_query_param: [
-                        "This cursor is not valid: start again from the first page."
-                    ]
-                }
-            ) from error
-        started_inside = bool(position)
-        has_previous, has_next = (more, started_inside) if backwards else (started_inside, more)
-        self.next_token = f"n.{self.keyset.cursor(rows[-1])}" if rows and has_next else None
-        self.previous_token = f"p.{self.keyset.cursor(rows[0])}" if rows and has_previous else None
+            raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]}) from error
+        self.next_token = page.next_cursor and f"n.{page.next_cursor}"
+        self.previous_token = page.previous_cursor and f"p.{page.previous_cursor}"
         self.count, self.count_is_exact = count_up_to(queryset)
-        return rows
+        return page.rows
 
     def _link(self, token):
         if token is None:
