@@ -192,7 +192,10 @@ class KeysetPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list.data[bottom : bottom + self.per_page + 1])
+        # With ties broken by the primary key where the ordering allows, so that two
+        # numbered pages never share or skip a row.
+        source = self.keyset.ordered(self.queryset) if self.keyset else self.object_list.data
+        rows = list(source[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             return self._numbered_page(1)
         return NumberedPage(

@@ -40,6 +40,10 @@ class KeysetPagination(LimitOffsetPagination):
             self.keyset is not None and self.offset_query_param not in request.query_params
         )
         if not self.keyset_mode:
+            if self.keyset is not None:
+                # Ties broken by the primary key: offset pages over equal sort values are
+                # otherwise in whatever order the database returns them, page to page.
+                queryset = self.keyset.ordered(queryset)
             return super().paginate_queryset(queryset, request, view)
         self.limit = self.get_limit(request)
         token = request.query_params.get(self.cursor_query_param) or ""
