@@ -254,6 +254,7 @@ SIAM_TASK_QUEUES = {
     "integrations.tasks.run_import": "bulk",
     "integrations.tasks.remove_old_inbound_bodies": "bulk",
     "slas.tasks.repair_sla": "bulk",
+    "slas.tasks.refresh_sla_rollups": "bulk",
     "governance.tasks.compute_monthly_kpis": "bulk",
     "governance.tasks.generate_report": "reports",
     "governance.tasks.generate_monthly_reports": "reports",
@@ -291,6 +292,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.remove_old_inbound_bodies",
         "schedule": crontab(minute=15, hour=3),
     },
+    # Reports over years of history read stored monthly sums (docs/scaling.md): the
+    # months that changed are rebuilt every ten minutes (until then the report reads
+    # their clocks), and every month each night.
+    "sla-rollups": {"task": "slas.tasks.refresh_sla_rollups", "schedule": 600.0},
+    "sla-rollups-nightly": {
+        "task": "slas.tasks.refresh_sla_rollups",
+        "schedule": crontab(minute=45, hour=3),
+        "kwargs": {"everything": True},
+    },
     "monthly-kpis": {
         "task": "governance.tasks.compute_monthly_kpis",
         "schedule": crontab(minute=0, hour=5, day_of_month=1),
@@ -318,6 +328,9 @@ SIAM_REOPEN_WINDOW_DAYS = env_int("SIAM_REOPEN_WINDOW_DAYS", 10)
 # duplicate or rejected) its body and headers are emptied after this many days; the row
 # (what, when, outcome) stays. Failed and unprocessed events keep theirs. 0 keeps all.
 SIAM_INBOUND_BODY_RETENTION_DAYS = env_int("SIAM_INBOUND_BODY_RETENTION_DAYS", 90)
+# The SLA report, dashboards and steering reports read stored monthly sums for whole
+# past months (docs/scaling.md). Off: every figure is summed from the clocks each time.
+SIAM_SLA_ROLLUPS = env_bool("SIAM_SLA_ROLLUPS", True)
 # Steering status (docs/governance.md): amber within this many points below the target,
 # and any breach of the most urgent N priorities makes that priority at least amber.
 SIAM_STEERING_AMBER_MARGIN = env_int("SIAM_STEERING_AMBER_MARGIN", 5)

@@ -22,6 +22,7 @@ from raci.models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix
 from raci.services import LoadedMatrix
 from requirements_app.models import Requirement
 from siam.models import ServiceProvider
+from slas import rollups
 from slas.choices import STOP_STATUSES, SlaStateChoices
 from slas.models import Incident, IncidentSla
 
@@ -288,7 +289,9 @@ def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
     start, end = month_list[0], kpi_math.add_months(month_list[-1], 1)
     clocks = IncidentSla.objects.restrict(user).filter(incident__ecosystem=ecosystem)
     incidents = Incident.objects.restrict(user).filter(ecosystem=ecosystem)
-    figures = measures.monthly_figures(clocks, incidents, start, end)
+    figures = measures.monthly_figures(
+        clocks, incidents, start, end, scope=rollups.scope_for(user, ecosystem)
+    )
 
     # Each incident figure is the count of the incident list it links to, through the
     # list's own filters: a tile and its list cannot disagree.

@@ -27,6 +27,7 @@ from core.pdf import render_pdf
 from core.routers import reads_from_replica
 from raci.models import RaciMatrix
 from requirements_app.models import Transition
+from slas import rollups
 from slas.choices import ClassificationChoices, MetricChoices
 from slas.models import Incident, IncidentSla, PriorityMatrix, ServiceLevelTarget
 from slas.reports import BREACHED, report_for
@@ -137,8 +138,9 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
     since, until = start_of(period_start), start_of(after_end)
     window = Q(incident__opened_at__gte=since, incident__opened_at__lt=until)
     clocks = IncidentSla.objects.filter(incident__ecosystem_id=eco_id).filter(window)
-    report = report_for(clocks, MetricChoices.RESOLUTION)
-    response = report_for(clocks, MetricChoices.RESPONSE)
+    whole = rollups.Scope(frozenset({eco_id}), since, until)
+    report = report_for(clocks, MetricChoices.RESOLUTION, scope=whole)
+    response = report_for(clocks, MetricChoices.RESPONSE, scope=whole)
 
     kpi_rows = [
         services.kpi_status(k, until=period_start)

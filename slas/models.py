@@ -572,11 +572,24 @@ class Incident(EcosystemScopedModel):
         return f"{self.reference} {self.title}"
 
     @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The month it was stored under: moving ``opened_at`` to another month (a late
+        # event of an imported ticket) must refresh the old month's roll-up too.
+        instance._stored_opened_at = instance.__dict__.get("opened_at")
+        return instance
+
+    @staticmethod
+    def wholly_visible_ecosystem_ids(context) -> frozenset[int]:
+        """Ecosystems whose every incident the user sees (as customer or integrator)."""
+        return context.ecosystem_ids(LayerChoices.CUSTOMER, LayerChoices.INTEGRATOR)
+
+    @classmethod
     def access_filter(cls, context, action):
         if action != "view":
             return context.ecosystem_scoped(action)
         # Providers see the incidents assigned to them now or earlier, nothing else.
-        full = context.ecosystem_ids(LayerChoices.CUSTOMER, LayerChoices.INTEGRATOR)
+        full = cls.wholly_visible_ecosystem_ids(context)
         provider_only = context.ecosystem_ids(LayerChoices.PROVIDER) - full
         held = Incident.holders.through.objects.filter(
             organisation_id__in=context.organisation_ids
@@ -860,3 +873,85 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class SlaRollupMonth(models.Model):
+    """One ecosystem's month of history in the stored roll-up (``slas.rollups``).
+
+    ``version`` is raised by every write that may change the month's figures (clocks
+    stored, a breach recorded, an incident deleted, a target changed); ``built_version``
+    is the version the stored sums were computed at. The report reads the sums only
+    while the two are equal, and the clocks themselves otherwise, so a stale roll-up is
+    slower, never wrong. Not shown to users: read only through the report, which has
+    applied the access rule already.
+    """
+
+    ecosystem = models.ForeignKey("siam.Ecosystem", on_delete=models.CASCADE, related_name="+")
+    #: The first day of the month, in the server's time zone (``TIME_ZONE``).
+    month = models.DateField()
+    version = models.PositiveBigIntegerField(default=1)
+    built_version = models.PositiveBigIntegerField(default=0)
+    built_at = models.DateTimeField(null=True, blank=True)
+    #: Incidents opened in the month and resolved; of those, reopened at least once.
+    resolved = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "SLA roll-up month"
+        constraints = [
+            models.UniqueConstraint(fields=("ecosystem", "month"), name="slas_rollup_month_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.ecosystem_id} {self.month:%Y-%m}"
+
+    @property
+    def is_fresh(self) -> bool:
+        return self.built_version == self.version
+
+
+class SlaRollup(models.Model):
+    """The finished clocks of one month, summed by metric, provider, service and
+    priority: what ``slas.reports`` would compute from them, kept as sums and counts so
+    that any roll-up of these rows is exact."""
+
+    bucket = models.ForeignKey(SlaRollupMonth, on_delete=models.CASCADE, related_name="rows")
+    metric = models.CharField(max_length=20, choices=MetricChoices.choices)
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    priority = models.CharField(max_length=30)
+    clocks = models.PositiveIntegerField()
+    met = models.PositiveIntegerField()
+    breached = models.PositiveIntegerField()
+    counted_sum = models.FloatField()
+    target_sum = models.FloatField()
+    goal_sum = models.FloatField()
+    goal_count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "SLA roll-up row"
+        indexes = [models.Index(fields=("bucket", "metric"), name="slas_rollup_bucket_metric")]
+
+    def __str__(self):
+        return f"{self.bucket} {self.metric} {self.priority}"
+
+
+class SlaRollupBudget(models.Model):
+    """Of one month's breached end-to-end clocks: the business seconds each party held
+    them (``IncidentSla.party_seconds`` summed), the report's "who used the budget"."""
+
+    bucket = models.ForeignKey(SlaRollupMonth, on_delete=models.CASCADE, related_name="budget")
+    metric = models.CharField(max_length=20, choices=MetricChoices.choices)
+    #: An organisation id, or "none" for the time nobody owned the incident.
+    party = models.CharField(max_length=20)
+    clocks = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        verbose_name = "SLA roll-up budget row"
+        indexes = [models.Index(fields=("bucket", "metric"), name="slas_rollup_budget_metric")]
+
+    def __str__(self):
+        return f"{self.bucket} {self.metric} {self.party}"

@@ -17,14 +17,13 @@ from core.forms.base import StyledFormMixin
 from core.routers import reads_from_replica
 from siam.models import Ecosystem
 
+from . import rollups
 from .charts import duration
-from .choices import MetricChoices, SlaStateChoices
+from .choices import MetricChoices
+from .figures import BREACHED, FINISHED, clock_sums
 from .models import IncidentSla
 
-FINISHED = Q(state__in=[SlaStateChoices.MET, SlaStateChoices.BREACHED]) | Q(
-    breach_recorded_at__isnull=False
-)
-BREACHED = Q(state=SlaStateChoices.BREACHED) | Q(breach_recorded_at__isnull=False)
+__all__ = ["BREACHED", "FINISHED", "Report", "Row", "build_report", "report_for"]
 
 
 class ReportFilterForm(StyledFormMixin, forms.Form):
@@ -151,12 +150,12 @@ def default_opened_from(today: date | None = None) -> date:
     return date(month // 12, month % 12 + 1, 1)
 
 
-def budget_use(breached_e2e) -> list[BudgetRow]:
+def party_seconds(breached_e2e, *extra_groups: str) -> list[tuple]:
     """Sum each party's seconds over the clocks' ``party_seconds`` in SQL (the JSON
-    object is unnested by the database: ``jsonb_each_text`` / ``json_each``)."""
+    object is unnested by the database: ``jsonb_each_text`` / ``json_each``): rows of
+    (*extra groups, party key, clocks, seconds). ``extra_groups``: SQL expressions over
+    the clock ``s``."""
     from django.db import connections
-
-    from siam.models import Organisation
 
     connection = connections[breached_e2e.db]  # the replica, when reports read from one
     sub_sql, params = breached_e2e.values("pk").query.sql_with_params()
@@ -165,24 +164,43 @@ def budget_use(breached_e2e) -> list[BudgetRow]:
         unnest, number = "jsonb_each_text(s.party_seconds)", "CAST(j.value AS double precision)"
     else:
         unnest, number = "json_each(s.party_seconds)", "CAST(j.value AS REAL)"
-    organisations = Organisation._meta.db_table
+    groups = "".join(f"{group}, " for group in extra_groups)
     sql = (
-        f"SELECT j.key, o.name, COUNT(*), SUM({number}) FROM {table} s CROSS JOIN {unnest} j "
-        f"LEFT JOIN {organisations} o ON CAST(o.id AS VARCHAR(20)) = j.key "
-        f"WHERE s.id IN ({sub_sql}) GROUP BY j.key, o.name"
+        f"SELECT {groups}j.key, COUNT(*), SUM({number}) FROM {table} s CROSS JOIN {unnest} j "
+        f"WHERE s.id IN ({sub_sql}) GROUP BY {groups}j.key"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    total = sum(seconds or 0 for *_, seconds in rows) or 1
+        return cursor.fetchall()
+
+
+def budget_use(breached_e2e, stored: list[tuple] = ()) -> list[BudgetRow]:
+    """Who used the budget of the breached end-to-end clocks; ``stored``: (party key,
+    clocks, seconds) of the months read from the roll-ups."""
+    from siam.models import Organisation
+
+    sums: dict[str, list] = {}
+    for key, count, seconds in [*party_seconds(breached_e2e), *stored]:
+        total = sums.setdefault(key, [0, 0.0])
+        total[0] += count
+        total[1] += seconds or 0
+    keys = [int(key) for key in sums if key.isdigit()]
+    # Always one query, even with no parties (Django skips ``pk__in=[]`` without
+    # asking the database), so that the page's query count does not depend on its data.
+    names = dict(
+        Organisation.objects.using(breached_e2e.db)
+        .filter(pk__in=keys or [0])
+        .values_list("pk", "name")
+    )
+    total = sum(seconds for _, seconds in sums.values()) or 1
     found = [
         BudgetRow(
-            "Nobody (no owner)" if key == "none" else (name or f"Organisation {key}"),
+            "Nobody (no owner)" if key == "none" else names.get(int(key), f"Organisation {key}"),
             count,
-            seconds or 0,
-            round(100 * (seconds or 0) / total, 1),
+            seconds,
+            round(100 * seconds / total, 1),
         )
-        for key, name, count, seconds in rows
+        for key, (count, seconds) in sums.items()
     ]
     return sorted(found, key=lambda r: -r.seconds)
 
@@ -234,31 +252,28 @@ class _Sums:
         )
 
 
-def _finished_rows(base, metric: str) -> list[dict]:
+def _finished_rows(base, metric: str, months: dict | None = None) -> list[dict]:
     """The finished clocks of ``metric`` and of the response, summed in SQL by metric,
     provider, service, priority and month: one pass over the window, whatever its size.
     Every table of the report is a roll-up of these few hundred rows (means are kept as
-    sums and counts so that rolling up stays exact)."""
-    return list(
-        base.filter(FINISHED, metric__in={metric, MetricChoices.RESPONSE})
-        .annotate(
+    sums and counts so that rolling up stays exact). ``months``: stored roll-ups
+    (``slas.rollups``) read instead of the clocks of the months they cover."""
+    metrics = {metric, MetricChoices.RESPONSE}
+    live = base.filter(FINISHED, metric__in=metrics)
+    if condition := rollups.live_condition(months or {}):
+        live = live.filter(condition)
+    rows = list(
+        live.annotate(
             party=F("provider__name"),
             service_name=F("incident__service__name"),
             priority=F("incident__priority"),
             month=TruncMonth("incident__opened_at"),
         )
         .values("metric", "provider_id", "party", "service_name", "priority", "month")
-        .annotate(
-            clocks=Count("pk"),
-            met=Count("pk", filter=~BREACHED),
-            breached=Count("pk", filter=BREACHED),
-            counted_sum=Sum("counted_seconds"),
-            target_sum=Sum("target_seconds"),
-            goal_sum=Sum(F("target__goal_resolution_minutes") * 60.0),
-            goal_count=Count("target__goal_resolution_minutes"),
-        )
+        .annotate(**clock_sums())
         .order_by()
     )
+    return rows + rollups.stored_rows(months or {}, metrics)
 
 
 def _rolled_up(rows, key, label, with_goal=False) -> list[Row]:
@@ -275,16 +290,31 @@ def build_report(user, filters: dict) -> Report:
     from .models import OwnershipGap
 
     metric = filters.get("metric") or MetricChoices.RESOLUTION
-    return report_for(_base(user, filters), metric, gaps=_base(user, filters, OwnershipGap))
+    return report_for(
+        _base(user, filters),
+        metric,
+        gaps=_base(user, filters, OwnershipGap),
+        scope=rollup_scope(user, filters),
+    )
 
 
-def report_for(base, metric: str = MetricChoices.RESOLUTION, *, gaps=None) -> Report:
+def rollup_scope(user, filters: dict) -> rollups.Scope:
+    since = start_of(filters["opened_from"]) if filters.get("opened_from") else None
+    until = start_of(filters["opened_to"] + timedelta(days=1)) if filters.get("opened_to") else None
+    return rollups.scope_for(user, filters.get("ecosystem"), since, until)
+
+
+def report_for(
+    base, metric: str = MetricChoices.RESOLUTION, *, gaps=None, scope: rollups.Scope | None = None
+) -> Report:
     """The report over ``base``, any IncidentSla queryset (a user's restricted view, or
     a whole ecosystem's for the steering report): one definition for both. ``gaps``:
-    the ownership gaps of the same incidents."""
+    the ownership gaps of the same incidents. ``scope``: where ``base`` holds whole
+    ecosystems, whose stored monthly sums may stand in for their clocks."""
     clocks = base.filter(metric=metric)
     e2e = clocks.filter(provider__isnull=True)
-    rows = _finished_rows(base, metric)
+    months = rollups.usable_months(scope)
+    rows = _finished_rows(base, metric, months)
     of_metric = [r for r in rows if r["metric"] == metric]
     end_to_end = [r for r in of_metric if r["provider_id"] is None]
     overall = _Sums()
@@ -311,7 +341,10 @@ def report_for(base, metric: str = MetricChoices.RESOLUTION, *, gaps=None) -> Re
         .select_related("incident__service", "provider")
         .order_by("-breach_at", "incident__reference", "metric", "pk")[:50]
     )
-    report.budget_use = budget_use(e2e.filter(BREACHED))
+    breached_e2e = e2e.filter(BREACHED)
+    if condition := rollups.live_condition(months):
+        breached_e2e = breached_e2e.filter(condition)
+    report.budget_use = budget_use(breached_e2e, rollups.stored_budget(months, metric))
     if gaps is not None:
         report.gaps_by_month = gap_rows(
             gaps.annotate(month=TruncMonth("start")),

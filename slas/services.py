@@ -24,6 +24,7 @@ from core.bulk import field_values, update_rows
 from core.codes import allocate_number
 from siam.choices import ContractKindChoices, ContractStatusChoices
 
+from . import rollups
 from .calendar import WorkingCalendar
 from .choices import (
     STOP_STATUSES,
@@ -364,6 +365,7 @@ def store_clocks(
             IncidentSla.objects.filter(pk__in=stale).delete()
         store_gaps(gaps, moment)
         store_summaries(incidents, to_create + to_update + unchanged)
+        rollups.mark_incidents(incidents)
     return len(to_create) + len(to_update)
 
 
@@ -651,8 +653,7 @@ def record_crossings(
             breached_incidents.update(breached)
             if marked < batch_size:
                 break
-        if recompute_breached:
-            _finalise_breached(breached_incidents, moment, batch_size)
+        _finalise_breached(breached_incidents, moment, batch_size, recompute_breached)
         return created
     for level, deadline, recorded in LEVELS:
         while True:
@@ -682,15 +683,25 @@ def record_crossings(
                     ).values_list("pk", flat=True)
                 )
                 created.extend(ids)
-    if recompute_breached:
-        _finalise_breached(breached_incidents, moment, batch_size)
+    _finalise_breached(breached_incidents, moment, batch_size, recompute_breached)
     return created
 
 
-def _finalise_breached(incident_ids: set[int], moment: datetime, batch_size: int) -> None:
+def _finalise_breached(
+    incident_ids: set[int], moment: datetime, batch_size: int, recompute: bool
+) -> None:
     """At its breach a clock's budget is spent: recomputed now (after the scan's locks
-    are released), its per-party split is final and the report can rely on it."""
+    are released), its per-party split is final and the report can rely on it. Either
+    way the months of these incidents have new figures (``slas.rollups``)."""
     ordered = sorted(incident_ids)
+    if not recompute:
+        for start in range(0, len(ordered), batch_size):
+            rollups.mark_incidents(
+                Incident.objects.filter(pk__in=ordered[start : start + batch_size]).only(
+                    "ecosystem_id", "opened_at"
+                )
+            )
+        return
     for start in range(0, len(ordered), batch_size):
         recompute_incidents([Incident(pk=pk) for pk in ordered[start : start + batch_size]], moment)
 

@@ -6,7 +6,8 @@ from django.dispatch import receiver
 
 from core.tasks import enqueue_on_commit
 
-from .models import BusinessCalendar, CustomHoliday, ServiceLevelTarget, WorkingPeriod
+from . import rollups
+from .models import BusinessCalendar, CustomHoliday, Incident, ServiceLevelTarget, WorkingPeriod
 
 
 def _schedule(ecosystem_id):
@@ -34,6 +35,8 @@ def target_changed(sender, instance, **kwargs):
         .first()
     )
     if ecosystem_id:
+        # Closed clocks keep their outcome, but the report reads their goal from the target.
+        rollups.mark_ecosystem(ecosystem_id)
         _schedule(ecosystem_id)
 
 
@@ -53,3 +56,11 @@ def calendar_detail_changed(sender, instance, **kwargs):
     )
     if ecosystem_id:
         _schedule(ecosystem_id)
+
+
+@receiver(post_delete, sender=Incident)
+def incident_deleted(sender, instance, **kwargs):
+    """Its clocks went with it: the month it was opened in has other figures now. Only
+    months already entered are marked: when the whole ecosystem is being deleted, a
+    month entered now would outlive it."""
+    rollups.mark_incidents([instance], enter=False)

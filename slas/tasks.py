@@ -5,7 +5,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from core.tasks import enqueue_on_commit
 
-from . import notifications, services
+from . import notifications, rollups, services
 
 
 @shared_task(ignore_result=True)
@@ -40,3 +40,10 @@ def repair_sla(ecosystem_ids, include_closed=False, after=0):
     except SoftTimeLimitExceeded:
         repair_sla.delay(ecosystem_ids, include_closed, done["last"])
         return None
+
+
+@shared_task(ignore_result=True)
+def refresh_sla_rollups(everything=False):
+    """Rebuild the stored monthly sums whose months changed (``slas.rollups``); each
+    night, all of them."""
+    return rollups.refresh(everything=everything)
