@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from siam.choices import ContractKindChoices, ContractStatusChoices
 from siam.models import Contract, Ecosystem, Organisation, Service, ServiceProvider
 
-from . import services
+from . import rollups, services
 from .choices import ClassificationChoices, EventKindChoices, IncidentStatusChoices
 from .models import (
     BusinessCalendar,
@@ -81,6 +81,8 @@ def generate(incidents: int, seed: int, *, now: datetime | None = None, log=prin
     log("recording past warnings and breaches")
     services.record_crossings(at=now, batch_size=5000, recompute_breached=False)
     SlaAlert.objects.filter(handled_at__isnull=True).update(handled_at=now)
+    log("monthly roll-ups of the past")
+    rollups.refresh(everything=True)
     if connection.vendor == "postgresql":
         # VACUUM cannot run inside a transaction (a test's): ANALYZE alone then.
         statement = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
