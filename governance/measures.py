@@ -10,6 +10,7 @@ the SLA report show the same number for the same month.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from django.db.models import Count, F, Q, Sum
@@ -36,9 +37,8 @@ def monthly_figures(clocks, incidents, start: date, end: date, scope=None) -> di
     (``slas.rollups.Scope``): where the querysets hold whole ecosystems, whose stored
     monthly sums stand in for the months they cover."""
     since, until = start_of(start), start_of(end)
-    stored = rollups.usable_months(
-        rollups.Scope(scope.ecosystem_ids, since, until) if scope else None
-    )
+    stored = rollups.usable_months(replace(scope, since=since, until=until) if scope else None)
+    among = scope.among if scope else None
     window = dict(incident__opened_at__gte=since, incident__opened_at__lt=until)
     e2e = clocks.filter(metric=MetricChoices.RESOLUTION, provider__isnull=True, **window)
     figures: dict[date, dict] = defaultdict(
@@ -46,7 +46,7 @@ def monthly_figures(clocks, incidents, start: date, end: date, scope=None) -> di
     )  # fmt: skip
     # One pass over the clocks by month and priority; the months' totals are the sums.
     live = e2e.filter(FINISHED)
-    if condition := rollups.live_condition(stored):
+    if condition := rollups.live_condition(stored, among=among):
         live = live.filter(condition)
     rows = list(
         live.annotate(month=TruncMonth("incident__opened_at"))
@@ -72,7 +72,7 @@ def monthly_figures(clocks, incidents, start: date, end: date, scope=None) -> di
     resolved = incidents.filter(
         opened_at__gte=since, opened_at__lt=until, resolved_at__isnull=False
     )
-    if condition := rollups.live_condition(stored, prefix=""):
+    if condition := rollups.live_condition(stored, prefix="", among=among):
         resolved = resolved.filter(condition)
     rows = list(
         resolved.annotate(month=TruncMonth("opened_at"))
@@ -124,7 +124,7 @@ def ecosystem_figures(ecosystem_id: int, start: date, end: date) -> dict[date, d
         Incident.objects.filter(ecosystem_id=ecosystem_id),
         start,
         end,
-        scope=rollups.Scope(frozenset({ecosystem_id})),
+        scope=rollups.Scope(frozenset({ecosystem_id}), among=frozenset({ecosystem_id})),
     )
 
 

@@ -138,7 +138,7 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
     since, until = start_of(period_start), start_of(after_end)
     window = Q(incident__opened_at__gte=since, incident__opened_at__lt=until)
     clocks = IncidentSla.objects.filter(incident__ecosystem_id=eco_id).filter(window)
-    whole = rollups.Scope(frozenset({eco_id}), since, until)
+    whole = rollups.Scope(frozenset({eco_id}), since, until, among=frozenset({eco_id}))
     report = report_for(clocks, MetricChoices.RESOLUTION, scope=whole)
     response = report_for(clocks, MetricChoices.RESPONSE, scope=whole)
 

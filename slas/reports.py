@@ -252,7 +252,7 @@ class _Sums:
         )
 
 
-def _finished_rows(base, metric: str, months: dict | None = None) -> list[dict]:
+def _finished_rows(base, metric: str, months: dict | None = None, among=None) -> list[dict]:
     """The finished clocks of ``metric`` and of the response, summed in SQL by metric,
     provider, service, priority and month: one pass over the window, whatever its size.
     Every table of the report is a roll-up of these few hundred rows (means are kept as
@@ -260,7 +260,7 @@ def _finished_rows(base, metric: str, months: dict | None = None) -> list[dict]:
     (``slas.rollups``) read instead of the clocks of the months they cover."""
     metrics = {metric, MetricChoices.RESPONSE}
     live = base.filter(FINISHED, metric__in=metrics)
-    if condition := rollups.live_condition(months or {}):
+    if condition := rollups.live_condition(months or {}, among=among):
         live = live.filter(condition)
     rows = list(
         live.annotate(
@@ -314,7 +314,8 @@ def report_for(
     clocks = base.filter(metric=metric)
     e2e = clocks.filter(provider__isnull=True)
     months = rollups.usable_months(scope)
-    rows = _finished_rows(base, metric, months)
+    among = scope.among if scope else None
+    rows = _finished_rows(base, metric, months, among)
     of_metric = [r for r in rows if r["metric"] == metric]
     end_to_end = [r for r in of_metric if r["provider_id"] is None]
     overall = _Sums()
@@ -342,7 +343,7 @@ def report_for(
         .order_by("-breach_at", "incident__reference", "metric", "pk")[:50]
     )
     breached_e2e = e2e.filter(BREACHED)
-    if condition := rollups.live_condition(months):
+    if condition := rollups.live_condition(months, among=among):
         breached_e2e = breached_e2e.filter(condition)
     report.budget_use = budget_use(breached_e2e, rollups.stored_budget(months, metric))
     if gaps is not None:

@@ -255,6 +255,11 @@ class Scope:
     ecosystem_ids: frozenset[int]
     since: datetime | None = None
     until: datetime | None = None
+    #: Every ecosystem the base's rows may come from (the user's, partly seen ones
+    #: included), or None when not known. It lets the live part of a report be index
+    #: ranges on ``(ecosystem, opened_at)`` rather than a NOT over the covered
+    #: ecosystems, which PostgreSQL answers by reading every incident.
+    among: frozenset[int] | None = None
 
 
 def scope_for(user, ecosystem=None, since=None, until=None) -> Scope:
@@ -269,11 +274,15 @@ def scope_for(user, ecosystem=None, since=None, until=None) -> Scope:
         whole = frozenset(
             [ecosystem.pk] if ecosystem else Ecosystem.objects.values_list("pk", flat=True)
         )
+        among = whole
     else:
-        whole = Incident.wholly_visible_ecosystem_ids(get_access_context(user))
+        context = get_access_context(user)
+        whole = Incident.wholly_visible_ecosystem_ids(context)
+        among = context.visible_ecosystem_ids
     if ecosystem is not None:
         whole &= {ecosystem.pk}
-    return Scope(frozenset(whole), since, until)
+        among &= {ecosystem.pk}
+    return Scope(frozenset(whole), since, until, among=frozenset(among) | whole)
 
 
 def usable_months(scope: Scope | None) -> dict[int, list]:
@@ -302,13 +311,20 @@ def usable_months(scope: Scope | None) -> dict[int, list]:
     return dict(found)
 
 
-def live_condition(months: dict[int, list], prefix: str = "incident__") -> Q | None:
+def live_condition(
+    months: dict[int, list], prefix: str = "incident__", *, among: frozenset[int] | None = None
+) -> Q | None:
     """What the stored months do not cover, as ranges of opening instants per ecosystem
-    (index ranges on ``(ecosystem, opened_at)``, not a NOT over the covered months)."""
+    (index ranges on ``(ecosystem, opened_at)``, not a NOT over the covered months).
+    ``among``: the ecosystems the rows may come from (``Scope.among``); without it, the other ecosystems are "not one of the covered", which no index serves."""
     if not months:
         return None
     eco, opened = f"{prefix}ecosystem_id", f"{prefix}opened_at"
-    condition = ~Q(**{f"{eco}__in": sorted(months)})
+    if among is None:
+        condition = ~Q(**{f"{eco}__in": sorted(months)})
+    else:
+        # An empty list matches nothing: Django leaves that branch out of the OR.
+        condition = Q(**{f"{eco}__in": sorted(among - months.keys())})
     for eco_id, buckets in months.items():
         gaps, edge = Q(**{f"{opened}__lt": month_start(buckets[0].month)}), None
         for bucket in buckets:
@@ -341,7 +357,14 @@ def stored_rows(months: dict[int, list], metrics: Iterable[str]) -> list[dict]:
         )
         .order_by()
     )
-    return [{**row, "month": month_start(row["month"])} for row in rows]
+    starts = {}
+    found = []
+    for row in rows:
+        month = row["month"]
+        if month not in starts:
+            starts[month] = month_start(month)
+        found.append({**row, "month": starts[month]})
+    return found
 
 
 def stored_budget(months: dict[int, list], metric: str) -> list[tuple]:

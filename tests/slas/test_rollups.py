@@ -259,3 +259,42 @@ def test_who_used_the_budget_is_the_same_from_stored_months(history):
                 assert budget(report_for(base, metric, scope=scope)) == live
                 compared += bool(live and stored)
     assert compared >= 4  # not vacuous: breached clocks in months read from the store
+
+
+def test_a_user_of_several_ecosystems_gets_the_live_figures_where_months_are_not_stored(
+    history,
+):
+    """The live part is read as ranges over the ecosystems the user sees: one seen whole
+    and rolled up, one seen only as a provider (and, for an administrator, one whose
+    months are all stale). Each must come out as from the clocks."""
+    from django.test import override_settings
+
+    from slas.reports import build_report
+
+    covered, other = history[0], history[1]
+    user = f.UserFactory(username="gen-several")
+    f.MembershipFactory(
+        user=user, organisation=covered.integrator, role=MembershipRoleChoices.VIEWER
+    )
+    engaged = ServiceProvider.objects.filter(ecosystem=other).first().organisation
+    f.MembershipFactory(user=user, organisation=engaged, role=MembershipRoleChoices.VIEWER)
+    scope = rollups.scope_for(user)
+    assert covered.pk in scope.ecosystem_ids and other.pk in scope.among
+    assert other.pk not in rollups.usable_months(scope)
+
+    admin = f.UserFactory(username="gen-admin", is_superuser=True)
+    SlaRollupMonth.objects.filter(ecosystem=other).update(version=F("version") + 1)
+    assert set(rollups.usable_months(rollups.scope_for(admin))) == {covered.pk}
+
+    for someone in (user, admin):
+        for window in ({}, {"opened_from": datetime(2025, 12, 1).date()}):
+            for metric in MetricChoices.values:
+                filters = {**window, "metric": metric}
+                stored = build_report(someone, filters)
+                with override_settings(SIAM_SLA_ROLLUPS=False):
+                    live = build_report(someone, filters)
+                assert tables(stored) == tables(live), (someone, filters, metric)
+                assert [(r.party, r.clocks) for r in stored.budget_use] == [
+                    (r.party, r.clocks) for r in live.budget_use
+                ]
+                assert live.overall.clocks > 0
