@@ -3,12 +3,16 @@
 import html
 import math
 import re
+from datetime import datetime
 
 import django_tables2 as tables
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, strip_tags
+from django_tables2.columns.base import library
 from django_tables2.rows import BoundRows
 
 from .keyset import InvalidCursor, Keyset, count_up_to, window
@@ -94,6 +98,55 @@ class BaseTable(tables.Table):
     def as_values(self, exclude_columns=None):
         for row in super().as_values(exclude_columns):
             yield [export_value(cell) for cell in row]
+
+
+@library.register
+class DateTimeColumn(tables.Column):
+    """A moment in the user's time zone, in ``format`` (the ``date`` filter's syntax).
+
+    django-tables2's own column is a template column that compiles its template again
+    for every cell: on a list of 25 incidents that was a tenth of the page's time.
+    Registered, so that model fields shown without a declared column get it too.
+    """
+
+    def __init__(self, format=None, short=True, **kwargs):
+        super().__init__(**kwargs)
+        self.format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        if isinstance(field, models.DateTimeField):
+            return cls(**kwargs)
+        return None
+
+    def render(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, self.format)
+
+    def value(self, value):
+        # Exports keep the whole instant, in the user's zone.
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value
+
+
+@library.register
+class DateColumn(tables.Column):
+    """A day in ``format`` (the ``date`` filter's syntax), without a template per cell."""
+
+    def __init__(self, format=None, short=True, **kwargs):
+        super().__init__(**kwargs)
+        self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            return cls(**kwargs)
+        return None
+
+    def render(self, value):
+        return formats.date_format(value, self.format)
 
 
 class ChoiceBadgeColumn(tables.Column):

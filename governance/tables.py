@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from core.tables import BaseTable, ChoiceBadgeColumn
+from core.tables import BaseTable, ChoiceBadgeColumn, DateColumn, DateTimeColumn
 
 from .models import (
     Action,
@@ -69,7 +69,7 @@ class BoardTable(BaseTable):
 
 
 class MeetingTable(BaseTable):
-    scheduled_at = tables.DateTimeColumn(verbose_name="When", format="j M Y H:i", linkify=True)
+    scheduled_at = DateTimeColumn(verbose_name="When", format="j M Y H:i", linkify=True)
     board = tables.Column(linkify=True)
     status = ChoiceBadgeColumn(colors=MEETING_COLOURS)
     attendee_count = tables.Column(verbose_name="Attendees", attrs=NUMBER)
@@ -103,7 +103,7 @@ class ActionTable(BaseTable):
     title = tables.Column(linkify=True)
     status = ChoiceBadgeColumn(colors=ACTION_COLOURS)
     owner = tables.Column(default="— no owner —")
-    due_date = tables.DateColumn(format="j M Y", default="— no date —")
+    due_date = DateColumn(format="j M Y", default="— no date —")
 
     class Meta(BaseTable.Meta):
         model = Action
@@ -275,7 +275,7 @@ class AssessmentTable(BaseTable):
 
 
 class SteeringReportTable(BaseTable):
-    period_start = tables.DateColumn(format="F Y", verbose_name="Period", linkify=True)
+    period_start = DateColumn(format="F Y", verbose_name="Period", linkify=True)
     status = tables.Column(empty_values=(), orderable=False, verbose_name="Overall")
     download = tables.Column(empty_values=(), orderable=False, verbose_name="")
     actions = None

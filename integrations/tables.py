@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from core.tables import BaseTable, ChoiceBadgeColumn
+from core.tables import BaseTable, ChoiceBadgeColumn, DateTimeColumn
 
 from .models import (
     ImportRun,
@@ -37,7 +37,7 @@ class TicketFeedTable(BaseTable):
     applied_count = tables.Column(verbose_name="Applied", attrs=NUMBER)
     failed_count = tables.Column(verbose_name="Failed", attrs=NUMBER)
     ticket_count = tables.Column(verbose_name="Tickets", attrs=NUMBER)
-    last_received = tables.DateTimeColumn(verbose_name="Last event", format="j M Y H:i")
+    last_received = DateTimeColumn(verbose_name="Last event", format="j M Y H:i")
     active = tables.BooleanColumn()
 
     class Meta(BaseTable.Meta):
@@ -55,7 +55,7 @@ class TicketFeedTable(BaseTable):
 
 class InboundEventTable(BaseTable):
     id = tables.Column(linkify=True, verbose_name="#")
-    received_at = tables.DateTimeColumn(format="j M Y H:i:s")
+    received_at = DateTimeColumn(format="j M Y H:i:s")
     feed = tables.Column(
         accessor="feed__system__name",
         verbose_name="Feed",
@@ -150,7 +150,7 @@ class ImportRunTable(BaseTable):
     events_applied = tables.Column(verbose_name="Applied", attrs=NUMBER)
     incidents_created = tables.Column(verbose_name="New incidents", attrs=NUMBER)
     rows_rejected = tables.Column(verbose_name="Rejected", attrs=NUMBER)
-    created = tables.DateTimeColumn(format="j M Y H:i", verbose_name="Started")
+    created = DateTimeColumn(format="j M Y H:i", verbose_name="Started")
     actions = None
 
     class Meta(BaseTable.Meta):
@@ -196,7 +196,7 @@ class WebhookSubscriptionTable(BaseTable):
 
 class WebhookDeliveryTable(BaseTable):
     id = tables.Column(verbose_name="#")
-    created = tables.DateTimeColumn(format="j M Y H:i:s")
+    created = DateTimeColumn(format="j M Y H:i:s")
     subscription = tables.Column(linkify=True)
     event = tables.Column()
     incident = tables.Column(accessor="payload__incident__reference", orderable=False)

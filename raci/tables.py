@@ -1,6 +1,6 @@
 import django_tables2 as tables
 
-from core.tables import BaseTable, ChoiceBadgeColumn
+from core.tables import BaseTable, ChoiceBadgeColumn, DateTimeColumn
 
 from .models import AccessMatrix, DataObject, RaciMatrix, RaciTemplate, Role
 
@@ -29,7 +29,7 @@ class RaciMatrixTable(BaseTable):
     activity_count = tables.Column(verbose_name="Activities", attrs=NUMBER)
     column_count = tables.Column(verbose_name="Roles", attrs=NUMBER)
     approved_by = tables.Column()
-    approved_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    approved_at = DateTimeColumn(format="Y-m-d H:i")
 
     class Meta(BaseTable.Meta):
         model = RaciMatrix
@@ -69,7 +69,7 @@ class AccessMatrixTable(BaseTable):
     status = ChoiceBadgeColumn(colors=STATUS_COLOURS)
     grant_count = tables.Column(verbose_name="Grants", attrs=NUMBER)
     approved_by = tables.Column()
-    approved_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    approved_at = DateTimeColumn(format="Y-m-d H:i")
 
     class Meta(BaseTable.Meta):
         model = AccessMatrix

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.db.models import F
 from django.utils.html import format_html
 
-from core.tables import BaseTable, ChoiceBadgeColumn
+from core.tables import BaseTable, ChoiceBadgeColumn, DateTimeColumn
 
 from .charts import duration
 from .models import (
@@ -134,10 +134,10 @@ class IncidentTable(BaseTable):
     service = tables.Column()
     holder = tables.Column(verbose_name="Held by")
     sla_state = tables.Column(verbose_name="SLA", orderable=True)
-    next_due_at = tables.DateTimeColumn(
+    next_due_at = DateTimeColumn(
         verbose_name="Due", format="j M H:i", orderable=True, attrs={"td": {"class": "text-nowrap"}}
     )
-    opened_at = tables.DateTimeColumn(
+    opened_at = DateTimeColumn(
         format="j M Y H:i", verbose_name="Opened", attrs={"td": {"class": "text-nowrap"}}
     )
 
@@ -197,8 +197,8 @@ class IncidentSlaTable(tables.Table):
     metric = tables.Column()
     provider = tables.Column(verbose_name="OLA of", default="end to end")
     state = ChoiceBadgeColumn(colors=SLA_COLOURS)
-    due_at = tables.DateTimeColumn(format="j M H:i")
-    breach_recorded_at = tables.DateTimeColumn(format="j M H:i", verbose_name="Breached at")
+    due_at = DateTimeColumn(format="j M H:i")
+    breach_recorded_at = DateTimeColumn(format="j M H:i", verbose_name="Breached at")
 
     class Meta:
         model = IncidentSla
@@ -210,8 +210,8 @@ class OwnershipGapTable(BaseTable):
     incident = tables.Column(linkify=lambda record: record.incident.get_absolute_url())
     title = tables.Column(accessor="incident__title", verbose_name="Title", orderable=False)
     ecosystem = tables.Column(accessor="incident__ecosystem", verbose_name="Ecosystem")
-    start = tables.DateTimeColumn(format="j M Y H:i", verbose_name="Nobody's from")
-    end = tables.DateTimeColumn(format="j M Y H:i", verbose_name="Until", default="still nobody's")
+    start = DateTimeColumn(format="j M Y H:i", verbose_name="Nobody's from")
+    end = DateTimeColumn(format="j M Y H:i", verbose_name="Until", default="still nobody's")
     business_seconds = tables.Column(verbose_name="Business time", attrs=NUMBER)
     handed_over_by = tables.Column(verbose_name="Left by", default="— (opened unassigned)")
     taken_by = tables.Column(verbose_name="Taken on by", default="—")
