@@ -938,6 +938,29 @@ class SlaRollup(models.Model):
         return f"{self.bucket} {self.metric} {self.priority}"
 
 
+class SlaRollupGap(models.Model):
+    """The ownership gaps of one month's incidents (the month they were opened in),
+    summed by the month each gap began and the party that let go: the report's
+    "nobody owned it" tables."""
+
+    bucket = models.ForeignKey(SlaRollupMonth, on_delete=models.CASCADE, related_name="gaps")
+    #: The first day of the month the gaps began in (the server's time zone).
+    month = models.DateField()
+    party = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    gaps = models.PositiveIntegerField()
+    still_open = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        verbose_name = "SLA roll-up gap row"
+        indexes = [models.Index(fields=("bucket",), name="slas_rollup_gap_bucket")]
+
+    def __str__(self):
+        return f"{self.bucket} gaps from {self.month:%Y-%m}"
+
+
 class SlaRollupBudget(models.Model):
     """Of one month's breached end-to-end clocks: the business seconds each party held
     them (``IncidentSla.party_seconds`` summed), the report's "who used the budget"."""

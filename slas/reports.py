@@ -205,7 +205,11 @@ def budget_use(breached_e2e, stored: list[tuple] = ()) -> list[BudgetRow]:
     return sorted(found, key=lambda r: -r.seconds)
 
 
-def gap_rows(gaps, group_by, label) -> list[GapRow]:
+def gap_rows(gaps, group_by, label, stored: list[dict] = (), stored_key=None) -> list[GapRow]:
+    """Gaps summed by ``group_by`` in SQL, with the ``stored`` roll-up rows (their key
+    under ``stored_key``) added in; ordered by key, an empty key last, on every
+    database."""
+    sums: dict = {}
     rows = (
         gaps.values(group_by)
         .annotate(
@@ -213,9 +217,17 @@ def gap_rows(gaps, group_by, label) -> list[GapRow]:
             still_open=Count("pk", filter=Q(end__isnull=True)),
             seconds=Sum("business_seconds"),
         )
-        .order_by(group_by)
+        .order_by()
     )
-    return [GapRow(label(r[group_by]), r["n"], r["still_open"], r["seconds"] or 0) for r in rows]
+    found = [(r[group_by], r["n"], r["still_open"], r["seconds"]) for r in rows]
+    found += [(r[stored_key], r["gaps"], r["still_open"], r["seconds"]) for r in stored]
+    for key, n, still_open, seconds in found:
+        total = sums.setdefault(key, [0, 0, 0.0])
+        total[0] += n
+        total[1] += still_open
+        total[2] += seconds or 0
+    ordered = sorted(sums.items(), key=lambda item: (item[0] is None, item[0] or 0))
+    return [GapRow(label(key), n, still_open, seconds) for key, (n, still_open, seconds) in ordered]
 
 
 @dataclass
@@ -347,15 +359,22 @@ def report_for(
         breached_e2e = breached_e2e.filter(condition)
     report.budget_use = budget_use(breached_e2e, rollups.stored_budget(months, metric))
     if gaps is not None:
+        stored_gaps = rollups.stored_gaps(months)
+        if condition := rollups.live_condition(months, among=among):
+            gaps = gaps.filter(condition)
         report.gaps_by_month = gap_rows(
             gaps.annotate(month=TruncMonth("start")),
             "month",
             lambda v: v.strftime("%Y-%m") if v else "—",
+            stored_gaps,
+            "month",
         )
         report.gaps_by_party = gap_rows(
             gaps.annotate(party=F("handed_over_by__name")),
             "party",
             lambda v: v or "Opened without an owner",
+            stored_gaps,
+            "party_name",
         )
     return report
 

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -159,7 +159,15 @@ def _build(eco_id: int, buckets: list) -> int:
     versions just now) from the clocks, and record the versions they are current at.
     A write committed after the versions were read raises the version past the one
     recorded here, so its month is built again by the next refresh."""
-    from .models import Incident, IncidentSla, SlaRollup, SlaRollupBudget, SlaRollupMonth
+    from .models import (
+        Incident,
+        IncidentSla,
+        OwnershipGap,
+        SlaRollup,
+        SlaRollupBudget,
+        SlaRollupGap,
+        SlaRollupMonth,
+    )
 
     versions = {bucket.month: bucket.version for bucket in buckets}
     since, until = month_start(buckets[0].month), month_start(next_month(buckets[-1].month))
@@ -209,6 +217,33 @@ def _build(eco_id: int, buckets: list) -> int:
         for bucket in buckets
         for metric, party, count, seconds in _budget_of(eco_id, bucket.month)
     ]
+    gaps = [
+        SlaRollupGap(
+            bucket=by_month[month_of(row["opened"])],
+            month=month_of(row["began"]),
+            party_id=row["handed_over_by_id"],
+            gaps=row["gaps"],
+            still_open=row["still_open"],
+            seconds=row["seconds"] or 0,
+        )
+        for row in OwnershipGap.objects.filter(
+            incident__ecosystem_id=eco_id,
+            incident__opened_at__gte=since,
+            incident__opened_at__lt=until,
+        )
+        .annotate(
+            opened=TruncMonth("incident__opened_at", tzinfo=zone),
+            began=TruncMonth("start", tzinfo=zone),
+        )
+        .values("opened", "began", "handed_over_by_id")
+        .annotate(
+            gaps=Count("pk"),
+            still_open=Count("pk", filter=Q(end__isnull=True)),
+            seconds=Sum("business_seconds"),
+        )
+        .order_by()
+        if month_of(row["opened"]) in by_month
+    ]
     moment = timezone.now()
     for bucket in buckets:
         counts = incidents.get(bucket.month, {})
@@ -221,6 +256,8 @@ def _build(eco_id: int, buckets: list) -> int:
         SlaRollup.objects.bulk_create(new_rows, batch_size=1000)
         SlaRollupBudget.objects.filter(bucket__in=buckets).delete()
         SlaRollupBudget.objects.bulk_create(budget, batch_size=1000)
+        SlaRollupGap.objects.filter(bucket__in=buckets).delete()
+        SlaRollupGap.objects.bulk_create(gaps, batch_size=1000)
         update_rows(SlaRollupMonth, buckets, ("built_version", "built_at", "resolved", "reopened"))
     return len(buckets)
 
@@ -365,6 +402,23 @@ def stored_rows(months: dict[int, list], metrics: Iterable[str]) -> list[dict]:
             starts[month] = month_start(month)
         found.append({**row, "month": starts[month]})
     return found
+
+
+def stored_gaps(months: dict[int, list]) -> list[dict]:
+    """The stored ownership gaps of ``months``: month the gaps began (its first
+    instant), party that let go (name, or None), gaps, still open, business seconds."""
+    from .models import SlaRollupGap
+
+    bucket_ids = [bucket.pk for buckets in months.values() for bucket in buckets]
+    if not bucket_ids:
+        return []
+    rows = (
+        SlaRollupGap.objects.filter(bucket_id__in=bucket_ids)
+        .values("month", party_name=F("party__name"))
+        .annotate(gaps=Sum("gaps"), still_open=Sum("still_open"), seconds=Sum("seconds"))
+        .order_by()
+    )
+    return [{**row, "month": month_start(row["month"])} for row in rows]
 
 
 def stored_budget(months: dict[int, list], metric: str) -> list[tuple]:

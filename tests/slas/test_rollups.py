@@ -50,6 +50,10 @@ def tables(report):
         "priority": rows(report.by_priority),
         "month": rows(report.by_month),
         "response": rows(report.mean_response_by_priority),
+        "gaps": [
+            [(g.key, g.gaps, g.open, round(g.seconds, 3)) for g in table]
+            for table in (report.gaps_by_month, report.gaps_by_party)
+        ],
     }
 
 
@@ -286,6 +290,7 @@ def test_a_user_of_several_ecosystems_gets_the_live_figures_where_months_are_not
     SlaRollupMonth.objects.filter(ecosystem=other).update(version=F("version") + 1)
     assert set(rollups.usable_months(rollups.scope_for(admin))) == {covered.pk}
 
+    assert rollups.stored_gaps(rollups.usable_months(scope))  # the gap tables read them too
     for someone in (user, admin):
         for window in ({}, {"opened_from": datetime(2025, 12, 1).date()}):
             for metric in MetricChoices.values:
