@@ -886,7 +886,10 @@ class SlaRollupMonth(models.Model):
     applied the access rule already.
     """
 
-    ecosystem = models.ForeignKey("siam.Ecosystem", on_delete=models.CASCADE, related_name="+")
+    # The unique (ecosystem, month) constraint is the index the lookups use.
+    ecosystem = models.ForeignKey(
+        "siam.Ecosystem", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     #: The first day of the month, in the server's time zone (``TIME_ZONE``).
     month = models.DateField()
     version = models.PositiveBigIntegerField(default=1)
@@ -915,7 +918,10 @@ class SlaRollup(models.Model):
     priority: what ``slas.reports`` would compute from them, kept as sums and counts so
     that any roll-up of these rows is exact."""
 
-    bucket = models.ForeignKey(SlaRollupMonth, on_delete=models.CASCADE, related_name="rows")
+    # The (bucket, metric) index below serves the bucket lookups and the cascade.
+    bucket = models.ForeignKey(
+        SlaRollupMonth, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     metric = models.CharField(max_length=20, choices=MetricChoices.choices)
     provider = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -943,7 +949,10 @@ class SlaRollupGap(models.Model):
     summed by the month each gap began and the party that let go: the report's
     "nobody owned it" tables."""
 
-    bucket = models.ForeignKey(SlaRollupMonth, on_delete=models.CASCADE, related_name="gaps")
+    # The (bucket) index below serves the bucket lookups and the cascade.
+    bucket = models.ForeignKey(
+        SlaRollupMonth, on_delete=models.CASCADE, related_name="gaps", db_index=False
+    )
     #: The first day of the month the gaps began in (the server's time zone).
     month = models.DateField()
     party = models.ForeignKey(
@@ -965,7 +974,10 @@ class SlaRollupBudget(models.Model):
     """Of one month's breached end-to-end clocks: the business seconds each party held
     them (``IncidentSla.party_seconds`` summed), the report's "who used the budget"."""
 
-    bucket = models.ForeignKey(SlaRollupMonth, on_delete=models.CASCADE, related_name="budget")
+    # The (bucket, metric) index below serves the bucket lookups and the cascade.
+    bucket = models.ForeignKey(
+        SlaRollupMonth, on_delete=models.CASCADE, related_name="budget", db_index=False
+    )
     metric = models.CharField(max_length=20, choices=MetricChoices.choices)
     #: An organisation id, or "none" for the time nobody owned the incident.
     party = models.CharField(max_length=20)
