@@ -99,13 +99,10 @@ def monthly_figures(clocks, incidents, start: date, end: date, scope=None) -> di
 
 def _stored_clock_rows(stored: dict) -> list[dict]:
     """The end-to-end resolution sums of the stored months, by month and priority."""
-    bucket_ids = [bucket.pk for buckets in stored.values() for bucket in buckets]
-    if not bucket_ids:
+    if (condition := rollups.stored_condition(stored)) is None:
         return []
     return list(
-        SlaRollup.objects.filter(
-            bucket_id__in=bucket_ids, metric=MetricChoices.RESOLUTION, provider__isnull=True
-        )
+        SlaRollup.objects.filter(condition, metric=MetricChoices.RESOLUTION, provider__isnull=True)
         .values(month=F("bucket__month"), incident__priority=F("priority"))
         .annotate(
             clocks=Sum("clocks"),

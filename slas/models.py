@@ -922,6 +922,11 @@ class SlaRollup(models.Model):
     bucket = models.ForeignKey(
         SlaRollupMonth, on_delete=models.CASCADE, related_name="rows", db_index=False
     )
+    #: None: the whole ecosystem's figures; an organisation: what its users see as a
+    #: provider (the incidents it held, now or earlier).
+    seen_by = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     metric = models.CharField(max_length=20, choices=MetricChoices.choices)
     provider = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -953,6 +958,11 @@ class SlaRollupGap(models.Model):
     bucket = models.ForeignKey(
         SlaRollupMonth, on_delete=models.CASCADE, related_name="gaps", db_index=False
     )
+    #: None: the whole ecosystem's figures; an organisation: what its users see as a
+    #: provider (the incidents it held, now or earlier).
+    seen_by = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     #: The first day of the month the gaps began in (the server's time zone).
     month = models.DateField()
     party = models.ForeignKey(
@@ -970,6 +980,31 @@ class SlaRollupGap(models.Model):
         return f"{self.bucket} gaps from {self.month:%Y-%m}"
 
 
+class SlaRollupSeen(models.Model):
+    """Of one month's incidents, those a provider held (now or earlier) that were
+    resolved, and of those the reopened: the month's counts as its users see them."""
+
+    # The unique (bucket, organisation) constraint is the index the lookups use.
+    bucket = models.ForeignKey(
+        SlaRollupMonth, on_delete=models.CASCADE, related_name="seen", db_index=False
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    resolved = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "SLA roll-up provider counts"
+        verbose_name_plural = "SLA roll-up provider counts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("bucket", "organisation"), name="slas_rollup_seen_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.bucket} as seen by {self.organisation_id}"
+
+
 class SlaRollupBudget(models.Model):
     """Of one month's breached end-to-end clocks: the business seconds each party held
     them (``IncidentSla.party_seconds`` summed), the report's "who used the budget"."""
@@ -977,6 +1012,11 @@ class SlaRollupBudget(models.Model):
     # The (bucket, metric) index below serves the bucket lookups and the cascade.
     bucket = models.ForeignKey(
         SlaRollupMonth, on_delete=models.CASCADE, related_name="budget", db_index=False
+    )
+    #: None: the whole ecosystem's figures; an organisation: what its users see as a
+    #: provider (the incidents it held, now or earlier).
+    seen_by = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     metric = models.CharField(max_length=20, choices=MetricChoices.choices)
     #: An organisation id, or "none" for the time nobody owned the incident.

@@ -15,6 +15,10 @@ sums only while they are current, so a stale roll-up costs time, never correctne
 The nightly rebuild of every month repairs whatever a write outside the service
 functions (raw SQL, a restore) changed without saying so.
 
+A provider's users see only the incidents their organisation held, so each month
+also keeps every engaged provider's share (``seen_by``; ``SlaRollupSeen`` for its
+resolved and reopened counts); the whole ecosystem's rows have ``seen_by`` empty.
+
 Months are calendar months in the server's time zone (``TIME_ZONE``); a user who works
 in another zone gets the live figures, whose months are his.
 """
@@ -167,40 +171,99 @@ def _build(eco_id: int, buckets: list) -> int:
         SlaRollupBudget,
         SlaRollupGap,
         SlaRollupMonth,
+        SlaRollupSeen,
     )
 
     versions = {bucket.month: bucket.version for bucket in buckets}
     since, until = month_start(buckets[0].month), month_start(next_month(buckets[-1].month))
-    zone = _zone()
-    rows = (
-        IncidentSla.objects.filter(
-            FINISHED,
-            incident__ecosystem_id=eco_id,
-            incident__opened_at__gte=since,
-            incident__opened_at__lt=until,
-        )
-        .annotate(month=TruncMonth("incident__opened_at", tzinfo=zone))
-        .values("month", "metric", "provider_id", "incident__service_id", "incident__priority")
-        .annotate(**clock_sums())
-        .order_by()
+    by_month = {bucket.month: bucket for bucket in buckets}
+    window = dict(
+        incident__ecosystem_id=eco_id, incident__opened_at__gte=since, incident__opened_at__lt=until
     )
-    incidents = {
-        month_of(row["month"]): row
-        for row in Incident.objects.filter(
+    rows, budget, gaps, seen = [], [], [], []
+    for bucket in buckets:
+        bucket.resolved = bucket.reopened = 0
+    # The whole ecosystem (seen_by None), then what each provider sees of it: the
+    # incidents it held, now or earlier (the access rule for a provider's users).
+    for seen_by in (None, *_provider_ids(eco_id)):
+        held = {} if seen_by is None else {"incident__holders": seen_by}
+        clocks = IncidentSla.objects.filter(**window, **held)
+        rows += _clock_rows(clocks, by_month, seen_by)
+        budget += [
+            SlaRollupBudget(
+                bucket=bucket,
+                seen_by_id=seen_by,
+                metric=metric,
+                party=party,
+                clocks=count,
+                seconds=seconds or 0,
+            )
+            for bucket in buckets
+            for metric, party, count, seconds in _budget_of(clocks, bucket.month)
+        ]
+        gaps += _gap_rows(OwnershipGap.objects.filter(**window, **held), by_month, seen_by)
+        incidents = Incident.objects.filter(
             ecosystem_id=eco_id,
             opened_at__gte=since,
             opened_at__lt=until,
             resolved_at__isnull=False,
+            **({} if seen_by is None else {"holders": seen_by}),
         )
-        .annotate(month=TruncMonth("opened_at", tzinfo=zone))
-        .values("month")
-        .annotate(resolved=Count("pk"), reopened=Count("pk", filter=Q(reopen_count__gt=0)))
+        for month, resolved, reopened in _resolved_by_month(incidents):
+            if month not in by_month:
+                continue
+            if seen_by is None:
+                by_month[month].resolved, by_month[month].reopened = resolved, reopened
+            else:
+                seen.append(
+                    SlaRollupSeen(
+                        bucket=by_month[month],
+                        organisation_id=seen_by,
+                        resolved=resolved,
+                        reopened=reopened,
+                    )
+                )
+    moment = timezone.now()
+    for bucket in buckets:
+        bucket.built_version = versions[bucket.month]
+        bucket.built_at = moment
+    with transaction.atomic():
+        for model, new in (
+            (SlaRollup, rows),
+            (SlaRollupBudget, budget),
+            (SlaRollupGap, gaps),
+            (SlaRollupSeen, seen),
+        ):
+            model.objects.filter(bucket__in=buckets).delete()
+            model.objects.bulk_create(new, batch_size=1000)
+        update_rows(SlaRollupMonth, buckets, ("built_version", "built_at", "resolved", "reopened"))
+    return len(buckets)
+
+
+def _provider_ids(eco_id: int) -> list[int]:
+    from siam.models import ServiceProvider
+
+    return sorted(
+        ServiceProvider.objects.filter(ecosystem_id=eco_id).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def _clock_rows(clocks, by_month: dict, seen_by: int | None) -> list:
+    from .models import SlaRollup
+
+    rows = (
+        clocks.filter(FINISHED)
+        .annotate(month=TruncMonth("incident__opened_at", tzinfo=_zone()))
+        .values("month", "metric", "provider_id", "incident__service_id", "incident__priority")
+        .annotate(**clock_sums())
         .order_by()
-    }
-    by_month = {bucket.month: bucket for bucket in buckets}
-    new_rows = [
+    )
+    return [
         SlaRollup(
             bucket=by_month[month_of(row["month"])],
+            seen_by_id=seen_by,
             metric=row["metric"],
             provider_id=row["provider_id"],
             service_id=row["incident__service_id"],
@@ -210,28 +273,14 @@ def _build(eco_id: int, buckets: list) -> int:
         for row in rows
         if month_of(row["month"]) in by_month
     ]
-    budget = [
-        SlaRollupBudget(
-            bucket=bucket, metric=metric, party=party, clocks=count, seconds=seconds or 0
-        )
-        for bucket in buckets
-        for metric, party, count, seconds in _budget_of(eco_id, bucket.month)
-    ]
-    gaps = [
-        SlaRollupGap(
-            bucket=by_month[month_of(row["opened"])],
-            month=month_of(row["began"]),
-            party_id=row["handed_over_by_id"],
-            gaps=row["gaps"],
-            still_open=row["still_open"],
-            seconds=row["seconds"] or 0,
-        )
-        for row in OwnershipGap.objects.filter(
-            incident__ecosystem_id=eco_id,
-            incident__opened_at__gte=since,
-            incident__opened_at__lt=until,
-        )
-        .annotate(
+
+
+def _gap_rows(gaps, by_month: dict, seen_by: int | None) -> list:
+    from .models import SlaRollupGap
+
+    zone = _zone()
+    rows = (
+        gaps.annotate(
             opened=TruncMonth("incident__opened_at", tzinfo=zone),
             began=TruncMonth("start", tzinfo=zone),
         )
@@ -242,38 +291,43 @@ def _build(eco_id: int, buckets: list) -> int:
             seconds=Sum("business_seconds"),
         )
         .order_by()
+    )
+    return [
+        SlaRollupGap(
+            bucket=by_month[month_of(row["opened"])],
+            seen_by_id=seen_by,
+            month=month_of(row["began"]),
+            party_id=row["handed_over_by_id"],
+            gaps=row["gaps"],
+            still_open=row["still_open"],
+            seconds=row["seconds"] or 0,
+        )
+        for row in rows
         if month_of(row["opened"]) in by_month
     ]
-    moment = timezone.now()
-    for bucket in buckets:
-        counts = incidents.get(bucket.month, {})
-        bucket.built_version = versions[bucket.month]
-        bucket.built_at = moment
-        bucket.resolved = counts.get("resolved", 0)
-        bucket.reopened = counts.get("reopened", 0)
-    with transaction.atomic():
-        SlaRollup.objects.filter(bucket__in=buckets).delete()
-        SlaRollup.objects.bulk_create(new_rows, batch_size=1000)
-        SlaRollupBudget.objects.filter(bucket__in=buckets).delete()
-        SlaRollupBudget.objects.bulk_create(budget, batch_size=1000)
-        SlaRollupGap.objects.filter(bucket__in=buckets).delete()
-        SlaRollupGap.objects.bulk_create(gaps, batch_size=1000)
-        update_rows(SlaRollupMonth, buckets, ("built_version", "built_at", "resolved", "reopened"))
-    return len(buckets)
 
 
-def _budget_of(eco_id: int, month: date) -> list[tuple]:
+def _resolved_by_month(incidents) -> list[tuple[date, int, int]]:
+    """(month, resolved, reopened) of resolved incidents, by the month they opened."""
+    return [
+        (month_of(row["month"]), row["resolved"], row["reopened"])
+        for row in incidents.annotate(month=TruncMonth("opened_at", tzinfo=_zone()))
+        .values("month")
+        .annotate(resolved=Count("pk"), reopened=Count("pk", filter=Q(reopen_count__gt=0)))
+        .order_by()
+    ]
+
+
+def _budget_of(clocks, month: date) -> list[tuple]:
     """(metric, party, clocks, seconds) of one month's breached end-to-end clocks: each
     party's share. A query per month: the JSON is unnested in SQL, where a month
     truncation in the server's zone would need each database's own syntax."""
     from .figures import BREACHED
-    from .models import IncidentSla
     from .reports import party_seconds
 
-    breached = IncidentSla.objects.filter(
+    breached = clocks.filter(
         BREACHED,
         provider__isnull=True,
-        incident__ecosystem_id=eco_id,
         incident__opened_at__gte=month_start(month),
         incident__opened_at__lt=month_start(next_month(month)),
     )
@@ -285,9 +339,12 @@ def _budget_of(eco_id: int, month: date) -> list[tuple]:
 
 @dataclass(frozen=True)
 class Scope:
-    """Where a report may read stored sums: the ecosystems its base holds *whole* (every
-    clock of theirs in the window, as the integrator and the customer see them; never a
-    provider's share of one), and the window of opening instants."""
+    """Where a report may read stored sums, and the window of opening instants.
+
+    ``ecosystem_ids``: the ecosystems its base holds *whole* (every clock of theirs in
+    the window, as the integrator and the customer see them). ``held``: the ecosystems
+    where its base holds what one provider organisation (``held_by``) sees, the
+    incidents it held now or earlier; their months are stored for each provider too."""
 
     ecosystem_ids: frozenset[int]
     since: datetime | None = None
@@ -297,16 +354,23 @@ class Scope:
     #: ranges on ``(ecosystem, opened_at)`` rather than a NOT over the covered
     #: ecosystems, which PostgreSQL answers by reading every incident.
     among: frozenset[int] | None = None
+    held: frozenset[int] = frozenset()
+    held_by: int | None = None
 
 
 def scope_for(user, ecosystem=None, since=None, until=None) -> Scope:
-    """The ecosystems a user sees whole (their stored sums are his figures too), within
-    ``ecosystem`` when given."""
+    """The ecosystems a user sees whole (their stored sums are his figures too), and
+    those he sees as the one provider organisation he belongs to (that provider's
+    stored sums are his), within ``ecosystem`` when given. A user of several
+    organisations sees the union of what they held, which is stored for none of them:
+    his provider ecosystems are read live."""
     from siam.access import get_access_context
+    from siam.choices import LayerChoices
     from siam.models import Ecosystem
 
     from .models import Incident
 
+    held, held_by = frozenset(), None
     if user.is_superuser:
         whole = frozenset(
             [ecosystem.pk] if ecosystem else Ecosystem.objects.values_list("pk", flat=True)
@@ -316,22 +380,35 @@ def scope_for(user, ecosystem=None, since=None, until=None) -> Scope:
         context = get_access_context(user)
         whole = Incident.wholly_visible_ecosystem_ids(context)
         among = context.visible_ecosystem_ids
+        if len(context.organisation_ids) == 1:
+            held = context.ecosystem_ids(LayerChoices.PROVIDER) - whole
+            (held_by,) = context.organisation_ids
     if ecosystem is not None:
         whole &= {ecosystem.pk}
         among &= {ecosystem.pk}
-    return Scope(frozenset(whole), since, until, among=frozenset(among) | whole)
+        held &= {ecosystem.pk}
+    return Scope(
+        frozenset(whole),
+        since,
+        until,
+        among=frozenset(among) | whole | held,
+        held=frozenset(held),
+        held_by=held_by if held else None,
+    )
 
 
 def usable_months(scope: Scope | None) -> dict[int, list]:
-    """The current months the window covers whole, by ecosystem."""
-    from .models import SlaRollupMonth
+    """The current months the window covers whole, by ecosystem. Each month carries
+    ``seen_by_id``, whose stored rows are the scope's figures (None: the whole
+    ecosystem's), and its resolved and reopened counts as the scope sees them."""
+    from .models import SlaRollupMonth, SlaRollupSeen
 
-    if not scope or not scope.ecosystem_ids or not settings.SIAM_SLA_ROLLUPS:
+    if not scope or not (scope.ecosystem_ids or scope.held) or not settings.SIAM_SLA_ROLLUPS:
         return {}
     if timezone.get_current_timezone_name() != settings.TIME_ZONE:
         return {}
     buckets = SlaRollupMonth.objects.filter(
-        ecosystem_id__in=sorted(scope.ecosystem_ids),
+        ecosystem_id__in=sorted(scope.ecosystem_ids | scope.held),
         built_version=F("version"),
         month__lt=current_month(),
     )
@@ -343,9 +420,39 @@ def usable_months(scope: Scope | None) -> dict[int, list]:
     if scope.until is not None:
         buckets = buckets.filter(month__lt=month_of(scope.until))
     found: dict[int, list] = defaultdict(list)
+    held = []
     for bucket in buckets.order_by("ecosystem_id", "month"):
+        if bucket.ecosystem_id in scope.ecosystem_ids:
+            bucket.seen_by_id = None
+        else:
+            bucket.seen_by_id = scope.held_by
+            bucket.resolved = bucket.reopened = 0
+            held.append(bucket)
         found[bucket.ecosystem_id].append(bucket)
+    if held:
+        by_pk = {bucket.pk: bucket for bucket in held}
+        for bucket_id, resolved, reopened in SlaRollupSeen.objects.filter(
+            bucket_id__in=sorted(by_pk), organisation_id=scope.held_by
+        ).values_list("bucket_id", "resolved", "reopened"):
+            by_pk[bucket_id].resolved, by_pk[bucket_id].reopened = resolved, reopened
     return dict(found)
+
+
+def stored_condition(months: dict[int, list]) -> Q | None:
+    """The stored rows of ``months`` (``usable_months``), each month's as its scope
+    sees it: the whole ecosystem's, or one provider's. None when there are none."""
+    whole, by_provider = [], defaultdict(list)
+    for buckets in months.values():
+        for bucket in buckets:
+            if bucket.seen_by_id is None:
+                whole.append(bucket.pk)
+            else:
+                by_provider[bucket.seen_by_id].append(bucket.pk)
+    condition = Q(bucket_id__in=whole, seen_by__isnull=True) if whole else None
+    for provider_id, bucket_ids in sorted(by_provider.items()):
+        part = Q(bucket_id__in=bucket_ids, seen_by_id=provider_id)
+        condition = part if condition is None else condition | part
+    return condition
 
 
 def live_condition(
@@ -378,11 +485,10 @@ def stored_rows(months: dict[int, list], metrics: Iterable[str]) -> list[dict]:
     """The stored sums of ``months`` in the shape of the report's grouped rows."""
     from .models import SlaRollup
 
-    bucket_ids = [bucket.pk for buckets in months.values() for bucket in buckets]
-    if not bucket_ids:
+    if (condition := stored_condition(months)) is None:
         return []
     rows = (
-        SlaRollup.objects.filter(bucket_id__in=bucket_ids, metric__in=list(metrics))
+        SlaRollup.objects.filter(condition, metric__in=list(metrics))
         .values(
             "metric",
             "provider_id",
@@ -409,11 +515,10 @@ def stored_gaps(months: dict[int, list]) -> list[dict]:
     instant), party that let go (name, or None), gaps, still open, business seconds."""
     from .models import SlaRollupGap
 
-    bucket_ids = [bucket.pk for buckets in months.values() for bucket in buckets]
-    if not bucket_ids:
+    if (condition := stored_condition(months)) is None:
         return []
     rows = (
-        SlaRollupGap.objects.filter(bucket_id__in=bucket_ids)
+        SlaRollupGap.objects.filter(condition)
         .values("month", party_name=F("party__name"))
         .annotate(gaps=Sum("gaps"), still_open=Sum("still_open"), seconds=Sum("seconds"))
         .order_by()
@@ -427,11 +532,10 @@ def stored_budget(months: dict[int, list], metric: str) -> list[tuple]:
 
     from .models import SlaRollupBudget
 
-    bucket_ids = [bucket.pk for buckets in months.values() for bucket in buckets]
-    if not bucket_ids:
+    if (condition := stored_condition(months)) is None:
         return []
     return list(
-        SlaRollupBudget.objects.filter(bucket_id__in=bucket_ids, metric=metric)
+        SlaRollupBudget.objects.filter(condition, metric=metric)
         .values("party")
         .annotate(clocks=Sum("clocks"), seconds=Sum("seconds"))
         .order_by()

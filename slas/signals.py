@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from core.tasks import enqueue_on_commit
+from siam.models import ServiceProvider
 
 from . import rollups
 from .models import BusinessCalendar, CustomHoliday, Incident, ServiceLevelTarget, WorkingPeriod
@@ -38,6 +39,12 @@ def target_changed(sender, instance, **kwargs):
         # Closed clocks keep their outcome, but the report reads their goal from the target.
         rollups.mark_ecosystem(ecosystem_id)
         _schedule(ecosystem_id)
+
+
+@receiver([post_save, post_delete], sender=ServiceProvider)
+def provider_changed(sender, instance, **kwargs):
+    # The roll-ups store each provider's share of a month: a new provider has none yet.
+    rollups.mark_ecosystem(instance.ecosystem_id)
 
 
 @receiver([post_save, post_delete], sender=BusinessCalendar)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import F, Min
+from django.db.models import Count, F, Min
 from django.utils import timezone
 
 from governance import measures
@@ -203,19 +203,100 @@ def test_the_current_month_is_never_stored(history):
     assert rollups.mark_months([(history[0].pk, this_month)]) == 0
 
 
-def test_only_whole_ecosystems_read_stored_sums(history):
+def provider_user(ecosystem, username="gen-provider"):
+    """A user of the provider that held the most of ``ecosystem``'s incidents."""
+    engaged = (
+        ServiceProvider.objects.filter(ecosystem=ecosystem)
+        .annotate(held=Count("organisation__incidents_held"))
+        .order_by("-held", "pk")
+        .first()
+        .organisation
+    )
+    user = f.UserFactory(username=username)
+    f.MembershipFactory(user=user, organisation=engaged, role=MembershipRoleChoices.VIEWER)
+    return user, engaged
+
+
+def test_an_integrator_reads_the_whole_ecosystem_and_a_provider_its_own_share(history):
     ecosystem = history[0]
     integrator = f.UserFactory(username="gen-integrator")
     f.MembershipFactory(
         user=integrator, organisation=ecosystem.integrator, role=MembershipRoleChoices.VIEWER
     )
-    provider = f.UserFactory(username="gen-provider")
-    engaged = ServiceProvider.objects.filter(ecosystem=ecosystem).first().organisation
-    f.MembershipFactory(user=provider, organisation=engaged, role=MembershipRoleChoices.VIEWER)
+    provider, engaged = provider_user(ecosystem)
     assert ecosystem.pk in rollups.scope_for(integrator).ecosystem_ids
-    # A provider sees the incidents it held, not its ecosystem's totals.
-    assert ecosystem.pk not in rollups.scope_for(provider).ecosystem_ids
-    assert rollups.usable_months(rollups.scope_for(provider)) == {}
+    # A provider sees the incidents it held, not its ecosystem's totals: its own rows.
+    scope = rollups.scope_for(provider)
+    assert ecosystem.pk not in scope.ecosystem_ids
+    assert ecosystem.pk in scope.held and scope.held_by == engaged.pk
+    months = rollups.usable_months(scope)[ecosystem.pk]
+    assert len(months) > 48 and {m.seen_by_id for m in months} == {engaged.pk}
+    whole = rollups.usable_months(rollups.Scope(frozenset({ecosystem.pk})))[ecosystem.pk]
+    assert sum(m.resolved for m in months) < sum(m.resolved for m in whole)
+
+
+def test_a_providers_report_and_dashboard_from_its_stored_share_are_its_live_ones(history):
+    from django.test import override_settings
+
+    from governance.services import dashboard
+    from slas.reports import build_report
+
+    ecosystem = history[0]
+    provider, _ = provider_user(ecosystem)
+    for window in ({}, {"opened_from": datetime(2025, 12, 1).date()}, {"ecosystem": ecosystem}):
+        for metric in MetricChoices.values:
+            filters = {**window, "metric": metric}
+            stored = build_report(provider, filters)
+            with override_settings(SIAM_SLA_ROLLUPS=False):
+                live = build_report(provider, filters)
+            assert tables(stored) == tables(live), (filters, metric)
+            assert budget(stored) == budget(live), (filters, metric)
+            assert (
+                0
+                < live.overall.clocks
+                < report_for(clocks_in(ecosystem, None, None), metric).overall.clocks
+            )
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    stored = dashboard(provider, ecosystem, months=36, now=now)
+    with override_settings(SIAM_SLA_ROLLUPS=False):
+        live = dashboard(provider, ecosystem, months=36, now=now)
+    assert stored == live
+    figures = measures.monthly_figures(
+        IncidentSla.objects.restrict(provider).filter(incident__ecosystem=ecosystem),
+        Incident.objects.restrict(provider).filter(ecosystem=ecosystem),
+        datetime(2022, 1, 1).date(),
+        datetime(2026, 11, 1).date(),
+        scope=rollups.scope_for(provider, ecosystem),
+    )
+    with override_settings(SIAM_SLA_ROLLUPS=False):
+        assert figures == measures.monthly_figures(
+            IncidentSla.objects.restrict(provider).filter(incident__ecosystem=ecosystem),
+            Incident.objects.restrict(provider).filter(ecosystem=ecosystem),
+            datetime(2022, 1, 1).date(),
+            datetime(2026, 11, 1).date(),
+            scope=rollups.scope_for(provider, ecosystem),
+        )
+    assert sum(month["resolved"] for month in figures.values()) > 0
+
+
+def test_a_new_provider_in_an_ecosystem_makes_its_months_stale(history):
+    ecosystem = history[0]
+    newcomer = f.OrganisationFactory(name="Newcomer")
+    ServiceProvider.objects.create(ecosystem=ecosystem, organisation=newcomer)
+    assert not SlaRollupMonth.objects.filter(
+        ecosystem=ecosystem, built_version=F("version")
+    ).exists()
+    rollups.refresh()
+    user = f.UserFactory(username="gen-newcomer")
+    f.MembershipFactory(user=user, organisation=newcomer, role=MembershipRoleChoices.VIEWER)
+    assert rollups.usable_months(rollups.scope_for(user))[ecosystem.pk]
+    assert build_report_of(user).overall.clocks == 0
+
+
+def build_report_of(user):
+    from slas.reports import build_report
+
+    return build_report(user, {"metric": MetricChoices.RESOLUTION})
 
 
 def test_users_in_another_time_zone_get_months_of_their_own(history):
