@@ -438,6 +438,10 @@ LOGGING = {
 
 # Which accounts a user may pick in forms and the API (core.querysets.restrict_choices).
 SIAM_USER_CHOICES = "siam.access.partner_users"
+# The domain's access context, which core's access rule applies (core.access), and the
+# model ecosystem-scoped records belong to: core names no app itself.
+SIAM_ACCESS_CONTEXT = "siam.access.get_access_context"
+SIAM_TENANT_MODEL = "siam.Ecosystem"
 
 # The system account that background jobs act as, so their changes are audited too.
 SIAM_SYSTEM_USERNAME = "system"

@@ -9,17 +9,14 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from config import views as project_views
 from core import views as core_views
 from core.forms import LoginForm, PasswordChangeForm
+from core.registry import api_apps
 
 api_patterns = [
-    path("", core_views.APIRootView.as_view(), name="api-root"),
-    path("siam/", include("siam.api.urls")),
-    path("slas/", include("slas.api.urls")),
-    path("raci/", include("raci.api.urls")),
-    path("requirements/", include("requirements_app.api.urls")),
-    path("governance/", include("governance.api.urls")),
-    path("integrations/", include("integrations.api.urls")),
+    path("", project_views.APIRootView.as_view(), name="api-root"),
+    *(path(f"{app.api_path}/", include(f"{app.name}.api.urls")) for app in api_apps()),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets a few inline styles; allow them on this page only.
     path(
@@ -33,10 +30,10 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", core_views.HomeView.as_view(), name="home"),
+    path("", project_views.HomeView.as_view(), name="home"),
     path("status/", core_views.StatusView.as_view(), name="status"),
     path("healthz/", core_views.health, name="health"),
-    path("favicon.ico", core_views.favicon),
+    path("favicon.ico", project_views.favicon),
     path(
         "login/",
         login_not_required(

@@ -28,9 +28,9 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        from siam.access import get_access_context
+        from .access import access_context
 
-        condition = self.model.access_filter(get_access_context(user), action)
+        condition = self.model.access_filter(access_context(user), action)
         if condition is None:
             return self.none()
         return self.filter(condition)

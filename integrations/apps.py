@@ -1,10 +1,26 @@
-from django.apps import AppConfig
+from core import registry
+from core.registry import MenuGroup
 
 
-class IntegrationsConfig(AppConfig):
+class IntegrationsConfig(registry.FeatureConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "integrations"
     verbose_name = "Integrations"
+    menu = MenuGroup(
+        "Integrations",
+        "ti-plug-connected",
+        (
+            ("Ticket feeds", "integrations:ticketfeed_list"),
+            ("Inbound events", "integrations:inboundevent_list"),
+            ("Tracked tickets", "integrations:ticketlink_list"),
+            ("CSV imports", "integrations:importrun_list"),
+            ("Webhook subscriptions", "integrations:webhooksubscription_list"),
+            ("Webhook deliveries", "integrations:webhookdelivery_list"),
+        ),
+        weight=60,
+    )
+    api_path = "integrations"
+    demo = "integrations.demo"
 
     def ready(self):
         from . import signals  # noqa: F401

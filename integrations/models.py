@@ -109,7 +109,9 @@ class TicketFeed(EcosystemScopedModel):
         null=True, blank=True, editable=False, verbose_name="last rejected request"
     )
 
-    history = HistoricalRecords(excluded_fields=["secret_encrypted", "token_hash"])
+    #: Secrets at rest (encrypted or hashed): never on a page, in an export or history.
+    secret_fields = ("secret_encrypted", "token_hash")
+    history = HistoricalRecords(excluded_fields=list(secret_fields))
 
     class Meta:
         ordering = ("ecosystem__name", "system__name")
@@ -433,7 +435,9 @@ class WebhookSubscription(EcosystemScopedModel):
     secret_set_at = models.DateTimeField(null=True, blank=True, editable=False)
     active = models.BooleanField(default=True)
 
-    history = HistoricalRecords(excluded_fields=["secret_encrypted"])
+    #: Secrets at rest (encrypted): never on a page, in an export or history.
+    secret_fields = ("secret_encrypted",)
+    history = HistoricalRecords(excluded_fields=list(secret_fields))
 
     class Meta:
         ordering = ("ecosystem__name", "name")

@@ -10,8 +10,6 @@ from django.utils.html import format_html, format_html_join
 register = template.Library()
 
 _HIDDEN = {"id", "created", "last_updated"}
-#: Never on a page, whatever the model: secrets at rest, even encrypted or hashed.
-_SECRET = {"secret_encrypted", "token_hash"}
 
 
 def _link(obj):
@@ -53,7 +51,9 @@ def object_fields(context, obj, exclude=""):
     """
     request = context.get("request")
     user = getattr(request, "user", None)
-    skipped = _HIDDEN | _SECRET | {name.strip() for name in exclude.split(",") if name.strip()}
+    # A model names its secrets at rest (even encrypted or hashed): never on a page.
+    secrets = set(getattr(type(obj), "secret_fields", ()))
+    skipped = _HIDDEN | secrets | {name.strip() for name in exclude.split(",") if name.strip()}
     fields = [
         f
         for f in obj._meta.get_fields()

@@ -72,20 +72,19 @@ class ObjectMixin:
         user = self.request.user
         if user.is_superuser:
             return True
-        from siam.access import get_access_context
+        from core.access import access_context
 
-        return self.model.may_add(get_access_context(user))
+        return self.model.may_add(access_context(user))
 
     def sees_several_ecosystems(self) -> bool:
         """Lists name each row's ecosystem only when the user sees more than one: the
         same reference (INC-000001) can exist in each."""
-        from siam.access import get_access_context
-        from siam.models import Ecosystem
+        from core.access import access_context, tenant_model
 
         user = self.request.user
         if user.is_superuser:
-            return Ecosystem.objects.count() > 1
-        return len(get_access_context(user).visible_ecosystem_ids) > 1
+            return tenant_model().objects.count() > 1
+        return len(access_context(user).visible_ecosystem_ids) > 1
 
 
 class ObjectListView(ObjectMixin, View):

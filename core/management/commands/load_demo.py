@@ -1,8 +1,8 @@
 """Load the demo ecosystem (the seed's Infinity / Mercuri / Global scenario).
 
 Idempotent: objects that exist are left untouched, so running it twice changes
-nothing. Each app contributes its part through a ``demo.load(actor)`` function,
-called in dependency order.
+nothing. Each app names the module of its part on its ``AppConfig`` (``demo``), whose
+``load(actor)`` is called in ``INSTALLED_APPS`` order, the apps' dependency order.
 """
 
 from importlib import import_module
@@ -10,16 +10,8 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.registry import demo_modules
 from core.system import get_system_user
-
-DEMO_MODULES = (
-    "siam.demo",
-    "raci.demo",
-    "requirements_app.demo",
-    "slas.demo",
-    "governance.demo",
-    "integrations.demo",
-)
 
 
 class Command(BaseCommand):
@@ -35,7 +27,7 @@ class Command(BaseCommand):
         created_total = 0
         logins = []
         with transaction.atomic():
-            for path in DEMO_MODULES:
+            for path in demo_modules():
                 result = import_module(path).load(actor)
                 created_total += result.created
                 logins.extend(result.logins)

@@ -1,0 +1,135 @@
+"""``core`` is the kernel every app builds on: it imports none of them and names none
+of them; each app declares its parts (menu, API, demo, secrets) and core reads them."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+import core
+from core.registry import api_apps, demo_modules, feature_apps, menu_groups
+
+CORE = Path(core.__file__).parent
+PRODUCT_APPS = {"siam", "raci", "requirements_app", "slas", "governance", "integrations"}
+
+
+def core_modules():
+    return [path for path in CORE.rglob("*.py") if "migrations" not in path.parts]
+
+
+def test_every_app_of_the_product_declares_itself():
+    assert {config.name for config in feature_apps()} == PRODUCT_APPS
+    assert {config.name for config in api_apps()} == PRODUCT_APPS
+    # Dependency order: what each app's demo refers to is loaded before it.
+    assert demo_modules() == [
+        "siam.demo", "raci.demo", "requirements_app.demo", "slas.demo",
+        "governance.demo", "integrations.demo",
+    ]  # fmt: skip
+
+
+def test_core_imports_no_app():
+    forbidden = PRODUCT_APPS | {"config"}
+    found = []
+    for path in core_modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules = [node.module]
+            else:
+                continue
+            found += [
+                (str(path.relative_to(CORE)), module)
+                for module in modules
+                if module.split(".")[0] in forbidden
+            ]
+    assert found == []
+
+
+def test_core_names_no_app_in_its_code():
+    """No URL name, module path or model label of an app as a string in core either
+    (an import by name is an import)."""
+    named = re.compile(rf"^({'|'.join(sorted(PRODUCT_APPS))})[.:]")
+    found = [
+        (str(path.relative_to(CORE)), node.value)
+        for path in core_modules()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and named.match(node.value)
+    ]
+    assert found == []
+
+
+def test_the_menu_is_every_apps_group_in_order_and_each_entry_resolves():
+    groups = menu_groups()
+    assert [group.label for group in groups] == [
+        "Ecosystem", "Service levels", "Requirements", "Ownership", "Governance", "Integrations",
+    ]  # fmt: skip
+    for group in groups:
+        for _label, name in group.items:
+            assert reverse(name)
+
+
+@pytest.mark.django_db
+def test_the_api_root_links_every_apps_api(client, django_user_model):
+    user = django_user_model.objects.create_user("kernel-reader", password="x")
+    client.force_login(user)
+    links = client.get("/api/", HTTP_ACCEPT="application/json").json()
+    assert set(links) == {config.api_path for config in api_apps()} | {"schema", "docs"}
+    for config in api_apps():
+        assert links[config.api_path].endswith(f"/api/{config.api_path}/")
+
+
+def test_secrets_at_rest_are_declared_by_their_models():
+    """The detail pages leave out what a model declares in ``secret_fields``: a field
+    that looks like a secret must be declared there."""
+    looks_secret = re.compile(r"secret_encrypted|token_hash|_hash$|password")
+    undeclared = [
+        (model._meta.label, field.name)
+        for model in apps.get_models()
+        if model._meta.app_label in PRODUCT_APPS and not model._meta.label.startswith("Historical")
+        for field in model._meta.concrete_fields
+        if looks_secret.search(field.name)
+        and field.name not in getattr(model, "secret_fields", ())
+        and not model.__name__.startswith("Historical")
+    ]
+    assert undeclared == []
+
+
+def app_imports() -> dict[str, set[str]]:
+    """app -> the other apps its modules import (at the top or inside functions)."""
+    root = CORE.parent
+    graph: dict[str, set[str]] = {}
+    for app in PRODUCT_APPS | {"core"}:
+        imported = set()
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    imported.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    imported.add(node.module.split(".")[0])
+        graph[app] = (imported & (PRODUCT_APPS | {"core"})) - {app}
+    return graph
+
+
+def test_the_imports_between_apps_form_no_cycle():
+    graph = app_imports()
+    assert graph["siam"] == {"core"}  # the graph is really read
+
+    def reaches(start):
+        seen, todo = set(), [start]
+        while todo:
+            for neighbour in graph[todo.pop()]:
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    todo.append(neighbour)
+        return seen
+
+    cycles = sorted(app for app in graph if app in reaches(app))
+    assert cycles == []
