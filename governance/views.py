@@ -5,7 +5,7 @@ self-assessment radar and the steering-report archive with generation and downlo
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.db.models.fields.json import KT
 from django.http import FileResponse, Http404
@@ -15,8 +15,14 @@ from django.views import View
 
 from core import charts
 from core.db import subquery_count
-from core.querysets import CHANGE, VIEW
-from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from core.querysets import CHANGE
+from core.views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
 from requirements_app.choices import RequirementStatusChoices
 from siam.models import Ecosystem
 
@@ -109,17 +115,13 @@ class MeetingDeleteView(ObjectDeleteView):
     queryset = Meeting.objects.all()
 
 
-class MeetingCloseView(View):
-    def post(self, request, pk):
-        meeting = get_object_or_404(Meeting.objects.restrict(request.user, VIEW), pk=pk)
-        if not Meeting.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
-            raise PermissionDenied("You may not close this meeting.")
-        try:
-            services.close_meeting(meeting, request.user)
-            messages.success(request, f"Closed “{meeting}”.")
-        except ValidationError as exc:
-            messages.error(request, "Not closed: " + " ".join(exc.messages))
-        return redirect(meeting.get_absolute_url())
+class MeetingCloseView(ObjectActionView):
+    queryset = Meeting.objects.all()
+    refused_prefix = "Not closed: "
+
+    def perform(self, request, meeting):
+        services.close_meeting(meeting, request.user)
+        messages.success(request, f"Closed “{meeting}”.")
 
 
 class DecisionListView(ObjectListView):
@@ -199,23 +201,28 @@ class KpiDeleteView(ObjectDeleteView):
     queryset = Kpi.objects.all()
 
 
-class KpiComputeView(View):
+class KpiComputeView(ObjectActionView):
     """Measure the ecosystem's computed KPIs for a month now (the schedule does it on
     the 1st for the month before)."""
 
-    def post(self, request, pk):
-        ecosystem = get_object_or_404(Ecosystem.objects.restrict(request.user, CHANGE), pk=pk)
+    queryset = Ecosystem.objects.all()
+
+    def denied_message(self, instance, action):
+        return "You may view this ecosystem's KPIs but not compute them."
+
+    def perform(self, request, ecosystem):
+        back = redirect(reverse("governance:kpi_list") + f"?ecosystem={ecosystem.pk}")
         month = request.POST.get("month") or services.last_complete_period().strftime("%Y-%m")
         try:
             period = forms.ReportForm.base_fields["month"].clean(month)
         except ValidationError:
             messages.error(request, f"“{month}” is not a month (YYYY-MM).")
-            return redirect(reverse("governance:kpi_list") + f"?ecosystem={pk}")
+            return back
         written = services.compute_kpis(ecosystem.pk, period)
         messages.success(
             request, f"{written} KPI values computed for {period:%B %Y} from the SLA data."
         )
-        return redirect(reverse("governance:kpi_list") + f"?ecosystem={pk}")
+        return back
 
 
 # --- Improvement register ---------------------------------------------------------------------
@@ -264,28 +271,27 @@ class ImprovementItemDeleteView(ObjectDeleteView):
     queryset = ImprovementItem.objects.all()
 
 
-class ImprovementOverrideView(View):
-    def post(self, request, pk):
-        item = get_object_or_404(ImprovementItem.objects.restrict(request.user, VIEW), pk=pk)
-        if not ImprovementItem.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
-            raise PermissionDenied("You may not change this item's ranking.")
+class ImprovementOverrideView(ObjectActionView):
+    queryset = ImprovementItem.objects.all()
+
+    def perform(self, request, item):
         form = forms.OverrideForm(request.POST)
-        if form.is_valid():
-            services.override(
-                item,
-                form.cleaned_data["override_score"],
-                form.cleaned_data["override_reason"],
-                request.user,
-            )
-            messages.success(
-                request,
-                "Override saved."
-                if item.override_score is not None
-                else "Override removed: ranked by its computed score.",
-            )
-        else:
+        if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(item.get_absolute_url())
+            return None
+        services.override(
+            item,
+            form.cleaned_data["override_score"],
+            form.cleaned_data["override_reason"],
+            request.user,
+        )
+        messages.success(
+            request,
+            "Override saved."
+            if item.override_score is not None
+            else "Override removed: ranked by its computed score.",
+        )
+        return None
 
 
 class ScoringModelListView(ObjectListView):

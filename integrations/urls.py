@@ -10,7 +10,7 @@ app_name = "integrations"
 urlpatterns = [
     path("hooks/<uuid:endpoint>/", webhooks.receive, name="hook"),
     *crud("feeds", views, "TicketFeed"),
-    path("feeds/<int:pk>/secret/", views.SecretRotateView.as_view(model=TicketFeed), name="ticketfeed_secret"),
+    path("feeds/<int:pk>/secret/", views.SecretRotateView.as_view(queryset=TicketFeed.objects.all()), name="ticketfeed_secret"),
     path("feeds/<int:pk>/replay-failed/", views.ReplayFailedView.as_view(), name="ticketfeed_replay"),
     path("events/", views.InboundEventListView.as_view(), name="inboundevent_list"),
     path("events/<int:pk>/", views.InboundEventView.as_view(), name="inboundevent"),
@@ -21,7 +21,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.ImportRunView.as_view(), name="importrun"),
     path("imports/<int:pk>/delete/", views.ImportRunDeleteView.as_view(), name="importrun_delete"),
     *crud("subscriptions", views, "WebhookSubscription"),
-    path("subscriptions/<int:pk>/secret/", views.SecretRotateView.as_view(model=WebhookSubscription), name="webhooksubscription_secret"),
+    path("subscriptions/<int:pk>/secret/", views.SecretRotateView.as_view(queryset=WebhookSubscription.objects.all()), name="webhooksubscription_secret"),
     path("subscriptions/<int:pk>/ping/", views.WebhookPingView.as_view(), name="webhooksubscription_ping"),
     path("deliveries/", views.WebhookDeliveryListView.as_view(), name="webhookdelivery_list"),
 ]  # fmt: skip

@@ -10,14 +10,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
 from core.db import subquery_count
 from core.querysets import CHANGE, VIEW
 from core.tasks import enqueue_on_commit
-from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from core.views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
 from core.views.generic import ObjectMixin
 from slas.choices import MetricChoices
 from slas.models import IncidentSla
@@ -157,25 +163,22 @@ class TicketFeedDeleteView(ObjectDeleteView):
     queryset = TicketFeed.objects.all()
 
 
-class SecretRotateView(View):
+class SecretRotateView(ObjectActionView):
     """A new secret for a feed or subscription; the old one stops working at once."""
 
-    model = None
-
-    def post(self, request, pk):
-        queryset = self.model.objects.restrict(request.user, CHANGE)
-        obj = get_object_or_404(queryset, pk=pk)
+    def perform(self, request, obj):
         secret = obj.set_secret()
         obj.save()
         kind = "feed" if isinstance(obj, TicketFeed) else "subscription"
         return render_secret(request, obj, secret, kind=kind)
 
 
-class ReplayFailedView(View):
+class ReplayFailedView(ObjectActionView):
     """Queue a feed's failed events again, e.g. after fixing its data dictionary."""
 
-    def post(self, request, pk):
-        feed = get_object_or_404(TicketFeed.objects.restrict(request.user, CHANGE), pk=pk)
+    queryset = TicketFeed.objects.all()
+
+    def perform(self, request, feed):
         failed = list(
             feed.inbound_events.filter(
                 state=InboundStateChoices.FAILED, signature=SignatureResultChoices.VALID
@@ -183,7 +186,6 @@ class ReplayFailedView(View):
         )
         queued = sum(services.replay(event) for event in failed)
         messages.success(request, f"Queued {queued} failed event(s) again.")
-        return redirect(feed.get_absolute_url())
 
 
 # --- Inbound events ---------------------------------------------------------------------------
@@ -223,16 +225,23 @@ class InboundEventView(ObjectView):
         }
 
 
-class InboundEventReplayView(View):
-    def post(self, request, pk):
-        event = get_object_or_404(InboundEvent.objects.restrict(request.user, VIEW), pk=pk)
-        if not TicketFeed.objects.restrict(request.user, CHANGE).filter(pk=event.feed_id).exists():
+class InboundEventReplayView(ObjectActionView):
+    """An event is the system's record, never changed; replaying it is a change of
+    its feed, so it needs the right to change the feed."""
+
+    queryset = InboundEvent.objects.all()
+    required_action = VIEW
+
+    def authorize(self, event):
+        feeds = TicketFeed.objects.restrict(self.request.user, CHANGE)
+        if not feeds.filter(pk=event.feed_id).exists():
             raise PermissionDenied("You may view this event but not replay it.")
+
+    def perform(self, request, event):
         if services.replay(event):
             messages.success(request, f"Event #{event.pk} queued again.")
         else:
             messages.warning(request, "Only a failed, authenticated event can be replayed.")
-        return redirect(event.get_absolute_url())
 
 
 # --- Tickets ----------------------------------------------------------------------------------
@@ -357,13 +366,12 @@ class WebhookSubscriptionDeleteView(ObjectDeleteView):
     queryset = WebhookSubscription.objects.all()
 
 
-class WebhookPingView(View):
+class WebhookPingView(ObjectActionView):
     """Post a test notification now, to check the receiving end."""
 
-    def post(self, request, pk):
-        subscription = get_object_or_404(
-            WebhookSubscription.objects.restrict(request.user, CHANGE), pk=pk
-        )
+    queryset = WebhookSubscription.objects.all()
+
+    def perform(self, request, subscription):
         from .tasks import deliver_webhook
 
         delivery = WebhookDelivery.objects.create(
@@ -373,7 +381,6 @@ class WebhookPingView(View):
         )
         enqueue_on_commit(deliver_webhook, delivery.pk)
         messages.success(request, "Test notification queued; its outcome is in the log below.")
-        return redirect(subscription.get_absolute_url())
 
 
 class WebhookDeliveryListView(ObjectListView):

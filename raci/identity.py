@@ -20,6 +20,7 @@ from siam.choices import LayerChoices
 from . import rules
 from .choices import AccessLevelChoices, MatrixStatusChoices
 from .models import AccessGrant, AccessMatrix, DataObject, Role
+from .services import DraftExists
 
 RISKY_LEVELS = {AccessLevelChoices.WRITE, AccessLevelChoices.FULL}
 
@@ -91,9 +92,15 @@ def _check_draft(matrix: AccessMatrix):
 @transaction.atomic
 def start_version(ecosystem, user=None) -> AccessMatrix:
     """A new draft: version 1, or a copy of the latest version with the next number."""
-    latest = AccessMatrix.objects.filter(ecosystem=ecosystem).order_by("-version").first()
+    # Locked, so that two clicks or two tabs cannot both start version n + 1.
+    latest = (
+        AccessMatrix.objects.select_for_update()
+        .filter(ecosystem=ecosystem)
+        .order_by("-version")
+        .first()
+    )
     if latest and latest.status == MatrixStatusChoices.DRAFT:
-        raise ValidationError(f"Version {latest.version} is still a draft: edit it instead.")
+        raise DraftExists(latest)
     draft = AccessMatrix(ecosystem=ecosystem, version=(latest.version + 1) if latest else 1)
     draft._history_user = user
     draft.save()

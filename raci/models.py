@@ -2,6 +2,8 @@
 matrix (see docs/raci.md). The rules live in ``raci.rules``; these models store
 what the rules are applied to."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -107,7 +109,9 @@ class RaciMatrix(EcosystemScopedModel):
         max_length=10, choices=VariantChoices.choices, default=VariantChoices.RACI
     )
     description = models.TextField(blank=True)
-    lineage = models.UUIDField(help_text="Shared by every version of this matrix.", editable=False)
+    lineage = models.UUIDField(
+        default=uuid.uuid4, help_text="Shared by every version of this matrix.", editable=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     status = models.CharField(
         max_length=20,
@@ -138,6 +142,14 @@ class RaciMatrix(EcosystemScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=("lineage", "version"), name="raci_matrix_unique_version"
+            ),
+            # Two drafts of one matrix would fork it: whichever is approved second
+            # silently discards the other's edits.
+            models.UniqueConstraint(
+                fields=("lineage",),
+                condition=Q(status=MatrixStatusChoices.DRAFT),
+                name="raci_matrix_one_draft",
+                violation_error_message="A draft version of this matrix exists: edit it.",
             ),
         ]
 
@@ -413,7 +425,13 @@ class AccessMatrix(EcosystemScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=("ecosystem", "version"), name="raci_accessmatrix_unique_version"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=("ecosystem",),
+                condition=Q(status=MatrixStatusChoices.DRAFT),
+                name="raci_accessmatrix_one_draft",
+                violation_error_message="The ecosystem's access matrix has a draft: edit it.",
+            ),
         ]
 
     def __str__(self):

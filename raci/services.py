@@ -3,7 +3,6 @@ comparison, import and export. Loads a matrix in a constant number of queries.""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 import tablib
@@ -18,6 +17,15 @@ from .choices import MatrixStatusChoices, ProcessChoices
 from .models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix, Role
 
 FIXED_HEADERS = ("phase", "activity", "process", "owned_by")
+
+
+class DraftExists(ValidationError):
+    """A new version was asked for while one is still a draft: ``draft`` is the one to
+    edit (the pages take the user there; the API answers 400)."""
+
+    def __init__(self, draft):
+        super().__init__(f"Version {draft.version} is still a draft: edit it instead.")
+        self.draft = draft
 
 
 @dataclass
@@ -121,9 +129,18 @@ def approve(matrix: RaciMatrix, user) -> RaciMatrix:
 
 @transaction.atomic
 def new_version(matrix: RaciMatrix, user=None) -> RaciMatrix:
-    """A draft copy of ``matrix`` (usually the approved one) with the next number."""
+    """A draft copy of ``matrix`` (usually the approved one) with the next number;
+    ``DraftExists`` while one is a draft."""
+    # Locking the lineage's versions makes two clicks (or two tabs) wait for each
+    # other: the second sees the first's draft instead of failing on the constraint.
+    versions = list(
+        RaciMatrix.objects.select_for_update().filter(lineage=matrix.lineage).order_by("-version")
+    )
+    draft = next((v for v in versions if v.status == MatrixStatusChoices.DRAFT), None)
+    if draft is not None:
+        raise DraftExists(draft)
     loaded = load(matrix)
-    latest = RaciMatrix.objects.filter(lineage=matrix.lineage).order_by("-version").first()
+    latest = versions[0]
     draft = RaciMatrix.objects.create(
         ecosystem=matrix.ecosystem, name=matrix.name, variant=matrix.variant, description=matrix.description,
         lineage=matrix.lineage, version=latest.version + 1, owner_share_limit=matrix.owner_share_limit,
@@ -174,9 +191,7 @@ def create_from_template(
         LayerChoices.INTEGRATOR: ecosystem.integrator,
         LayerChoices.PROVIDER: provider.organisation if provider else ecosystem.integrator,
     }
-    matrix = RaciMatrix.objects.create(
-        ecosystem=ecosystem, name=name, variant=variant, lineage=uuid.uuid4()
-    )
+    matrix = RaciMatrix.objects.create(ecosystem=ecosystem, name=name, variant=variant)
     columns = {}
     for position, spec in enumerate(template["columns"]):
         role, _ = Role.objects.get_or_create(

@@ -5,7 +5,6 @@ acknowledgements, import and export (CSV, XLSX, PDF)."""
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 
 from django.contrib import messages
@@ -24,7 +23,14 @@ from core.history import history_entries
 from core.imports import read_table
 from core.pdf import render_pdf
 from core.querysets import ADD, CHANGE, VIEW
-from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from core.views import (
+    ObjectActionMixin,
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
 from siam.models import Person
 
 from . import filtersets, forms, identity, rules, services, tables
@@ -127,10 +133,7 @@ class RaciMatrixEditView(ObjectEditView):
         template = form.chosen_template()
         data = form.cleaned_data
         if template is None:
-            matrix = form.save(commit=False)
-            matrix.lineage = uuid.uuid4()
-            matrix.save()
-            return matrix
+            return form.save()
         # The template's variant wins: its letters are written in it.
         matrix = services.create_from_template(
             data["ecosystem"], data["name"], template.content, template.variant
@@ -209,37 +212,32 @@ def grid_context(loaded: services.LoadedMatrix, editable: bool) -> dict:
     }
 
 
-class MatrixMixin:
-    """Resolve the matrix of the URL for an action.
+class MatrixMixin(ObjectActionMixin):
+    """Resolve the matrix of the URL by the one 404/403 rule.
 
-    ``need``: VIEW (anyone who sees it), CHANGE (its content: drafts, by the
-    integrator's editors) or ADD (govern it: approve, start a version, save as template).
+    ``required_action``: VIEW (anyone who sees it), CHANGE (its content: drafts, by
+    the integrator's editors) or ADD (govern it: approve, start a version, save as
+    template).
     """
 
-    need = VIEW
+    queryset = RaciMatrix.objects.select_related("ecosystem", "approved_by")
+    required_action = VIEW
 
-    def get_matrix(self, request, pk) -> RaciMatrix:
-        base = RaciMatrix.objects.select_related("ecosystem", "approved_by")
-        matrix = get_object_or_404(base.restrict(request.user, VIEW), pk=pk)
-        if self.need != VIEW and not base.restrict(request.user, self.need).filter(pk=pk).exists():
-            if self.need == CHANGE and matrix.is_frozen:
-                raise PermissionDenied(
-                    "This version is approved and frozen: start a new version to change it."
-                )
-            raise PermissionDenied("You may view this matrix but not change it.")
-        return matrix
+    def denied_message(self, instance, action):
+        if action == CHANGE and instance.is_frozen:
+            return "This version is approved and frozen: start a new version to change it."
+        return super().denied_message(instance, action)
 
-    @staticmethod
-    def may(request, matrix, action) -> bool:
-        return RaciMatrix.objects.restrict(request.user, action).filter(pk=matrix.pk).exists()
+    def may(self, matrix, action) -> bool:
+        return self.restricted(action).filter(pk=matrix.pk).exists()
 
 
 class RaciMatrixView(MatrixMixin, View):
     def get(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         loaded = services.load(matrix, holders=True)
-        may_change = self.may(request, matrix, CHANGE)
-        may_govern = self.may(request, matrix, ADD)
+        may_change = self.may(matrix, CHANGE)
+        may_govern = self.may(matrix, ADD)
         versions = list(
             RaciMatrix.objects.restrict(request.user)
             .filter(lineage=matrix.lineage)
@@ -278,10 +276,10 @@ class CellView(MatrixMixin, View):
     """POST one cell's letters; answers with the cell and, out of band, every row's and
     column's findings and the summary, so the page stays in step without a reload."""
 
-    need = CHANGE
+    required_action = CHANGE
 
     def post(self, request, pk, activity, column):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         activity = get_object_or_404(RaciActivity, pk=activity, matrix=matrix)
         column = get_object_or_404(
             RaciColumn.objects.select_related("role", "person"), pk=column, matrix=matrix
@@ -307,40 +305,30 @@ class CellView(MatrixMixin, View):
         return render(request, "raci/inc/cell_response.html", context)
 
 
-class ApproveView(MatrixMixin, View):
-    need = ADD
+class ApproveView(MatrixMixin, ObjectActionView):
+    required_action = ADD
 
-    def post(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+    def perform(self, request, matrix):
+        services.approve(matrix, request.user)
+        messages.success(request, f"Approved {matrix}: this version is now frozen.")
+
+
+class NewVersionView(MatrixMixin, ObjectActionView):
+    required_action = ADD
+
+    def perform(self, request, matrix):
         try:
-            services.approve(matrix, request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, f"Approved {matrix}: this version is now frozen.")
-        return redirect(matrix.get_absolute_url())
-
-
-class NewVersionView(MatrixMixin, View):
-    need = ADD
-
-    def post(self, request, pk):
-        matrix = self.get_matrix(request, pk)
-        existing = RaciMatrix.objects.filter(
-            lineage=matrix.lineage, status=MatrixStatusChoices.DRAFT
-        ).first()
-        if existing:
-            messages.info(request, f"Version {existing.version} is already a draft: edit it.")
-            return redirect(existing.get_absolute_url())
-        draft = services.new_version(matrix, request.user)
+            draft = services.new_version(matrix, request.user)
+        except services.DraftExists as exc:
+            messages.info(request, f"Version {exc.draft.version} is already a draft: edit it.")
+            return redirect(exc.draft.get_absolute_url())
         messages.success(request, f"Started version {draft.version} as a draft.")
         return redirect(draft.get_absolute_url())
 
 
 class CompareView(MatrixMixin, View):
     def get(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         versions = list(
             RaciMatrix.objects.restrict(request.user)
             .filter(lineage=matrix.lineage)
@@ -400,7 +388,7 @@ class CompareView(MatrixMixin, View):
 
 class AnalysisView(MatrixMixin, View):
     def get(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         analysis = services.analyse(services.load(matrix, holders=True))
         letters = list(analysis.letters)
         role_chart = heatmap(
@@ -439,7 +427,7 @@ class AnalysisView(MatrixMixin, View):
 
 class ExportView(MatrixMixin, View):
     def get(self, request, pk, fmt):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         name = f"{slugify(matrix.name)}-v{matrix.version}"
         if fmt == "pdf":
             loaded = services.load(matrix)
@@ -468,14 +456,14 @@ class ExportView(MatrixMixin, View):
 
 
 class ImportView(MatrixMixin, View):
-    need = CHANGE
+    required_action = CHANGE
 
     def get(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         return render(request, "raci/import.html", {"object": matrix, "form": forms.ImportForm()})
 
     def post(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         form = forms.ImportForm(request.POST, request.FILES)
         problems = []
         if form.is_valid():
@@ -497,7 +485,7 @@ class ImportView(MatrixMixin, View):
 
 
 class SaveAsTemplateView(MatrixMixin, View):
-    need = ADD
+    required_action = ADD
 
     def render_form(self, request, matrix, form, status=200):
         return render(
@@ -505,13 +493,13 @@ class SaveAsTemplateView(MatrixMixin, View):
         )
 
     def get(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         return self.render_form(
             request, matrix, forms.SaveAsTemplateForm(initial={"name": matrix.name})
         )
 
     def post(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         form = forms.SaveAsTemplateForm(request.POST)
         if not form.is_valid():
             return self.render_form(request, matrix, form, status=422)
@@ -525,20 +513,16 @@ class SaveAsTemplateView(MatrixMixin, View):
         return redirect(template.get_absolute_url())
 
 
-class AcknowledgeView(MatrixMixin, View):
-    def post(self, request, pk):
-        matrix = self.get_matrix(request, pk)
-        person = _person_of(request.user)
+class AcknowledgeView(MatrixMixin, ObjectActionView):
+    """Anyone who sees an approved matrix acknowledges what they hold in it; the
+    service refuses those who hold nothing."""
+
+    required_action = VIEW
+
+    def perform(self, request, matrix):
         ids = request.POST.getlist("assignment") or None
-        try:
-            count = services.acknowledge(matrix, person, ids)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, f"Acknowledged {count} assignment{'s' if count != 1 else ''}."
-            )
-        return redirect(matrix.get_absolute_url())
+        count = services.acknowledge(matrix, _person_of(request.user), ids)
+        messages.success(request, f"Acknowledged {count} assignment{'s' if count != 1 else ''}.")
 
 
 class MyAssignmentsView(View):
@@ -566,7 +550,7 @@ class MyAssignmentsView(View):
 
 
 class ActivityEditView(MatrixMixin, View):
-    need = CHANGE
+    required_action = CHANGE
 
     def get_activity(self, matrix, activity):
         if activity is None:
@@ -574,7 +558,7 @@ class ActivityEditView(MatrixMixin, View):
         return get_object_or_404(RaciActivity, pk=activity, matrix=matrix)
 
     def get(self, request, pk, activity=None):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         instance = self.get_activity(matrix, activity)
         form = forms.ActivityForm(instance=instance, matrix=matrix)
         return render(
@@ -584,7 +568,7 @@ class ActivityEditView(MatrixMixin, View):
         )
 
     def post(self, request, pk, activity=None):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         instance = self.get_activity(matrix, activity)
         form = forms.ActivityForm(request.POST, instance=instance, matrix=matrix)
         if not form.is_valid():
@@ -599,10 +583,10 @@ class ActivityEditView(MatrixMixin, View):
 
 
 class ActivityDeleteView(MatrixMixin, View):
-    need = CHANGE
+    required_action = CHANGE
 
     def post(self, request, pk, activity):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         instance = get_object_or_404(RaciActivity, pk=activity, matrix=matrix)
         instance.delete()
         messages.success(request, f"Removed the activity “{instance.name}”.")
@@ -610,10 +594,10 @@ class ActivityDeleteView(MatrixMixin, View):
 
 
 class ColumnAddView(MatrixMixin, View):
-    need = CHANGE
+    required_action = CHANGE
 
     def post(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         form = forms.ColumnForm(request.POST, matrix=matrix, user=request.user)
         if form.is_valid():
             position = (
@@ -630,10 +614,10 @@ class ColumnAddView(MatrixMixin, View):
 
 
 class ColumnDeleteView(MatrixMixin, View):
-    need = CHANGE
+    required_action = CHANGE
 
     def post(self, request, pk, column):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         instance = get_object_or_404(
             RaciColumn.objects.select_related("role__organisation", "person__organisation"),
             pk=column,
@@ -746,25 +730,14 @@ class AccessMatrixDeleteView(ObjectDeleteView):
     queryset = AccessMatrix.objects.all()
 
 
-class AccessMatrixMixin:
-    need = VIEW
-
-    def get_matrix(self, request, pk) -> AccessMatrix:
-        base = AccessMatrix.objects.select_related("ecosystem", "approved_by")
-        matrix = get_object_or_404(base.restrict(request.user, VIEW), pk=pk)
-        if self.need != VIEW and not base.restrict(request.user, self.need).filter(pk=pk).exists():
-            raise PermissionDenied(
-                "This version is approved and frozen: start a new version to change it."
-                if matrix.is_frozen and self.need == CHANGE
-                else "You may view this access matrix but not change it."
-            )
-        return matrix
+class AccessMatrixMixin(MatrixMixin):
+    queryset = AccessMatrix.objects.select_related("ecosystem", "approved_by")
 
 
 class AccessMatrixView(AccessMatrixMixin, View):
     def get(self, request, pk):
 
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         grid = identity.load(matrix)
         restricted = AccessMatrix.objects.restrict
         versions = list(
@@ -785,10 +758,10 @@ class AccessMatrixView(AccessMatrixMixin, View):
 
 
 class GrantView(AccessMatrixMixin, View):
-    need = CHANGE
+    required_action = CHANGE
 
     def post(self, request, pk, role, data_object):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         role = get_object_or_404(
             Role.objects.select_related("ecosystem"), pk=role, ecosystem_id=matrix.ecosystem_id
         )
@@ -814,40 +787,30 @@ class GrantView(AccessMatrixMixin, View):
         return render(request, "raci/inc/grant_response.html", context)
 
 
-class AccessApproveView(AccessMatrixMixin, View):
-    need = ADD
+class AccessApproveView(AccessMatrixMixin, ObjectActionView):
+    required_action = ADD
 
-    def post(self, request, pk):
-        matrix = self.get_matrix(request, pk)
-        try:
-            identity.approve(matrix, request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Approved {matrix}: this version is now frozen.")
-        return redirect(matrix.get_absolute_url())
+    def perform(self, request, matrix):
+        identity.approve(matrix, request.user)
+        messages.success(request, f"Approved {matrix}: this version is now frozen.")
 
 
-class AccessNewVersionView(AccessMatrixMixin, View):
-    need = ADD
+class AccessNewVersionView(AccessMatrixMixin, ObjectActionView):
+    required_action = ADD
 
-    def post(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+    def perform(self, request, matrix):
         try:
             draft = identity.start_version(matrix.ecosystem, request.user)
-        except ValidationError as exc:
-            messages.info(request, " ".join(exc.messages))
-            latest = (
-                AccessMatrix.objects.filter(ecosystem=matrix.ecosystem).order_by("-version").first()
-            )
-            return redirect(latest.get_absolute_url())
+        except services.DraftExists as exc:
+            messages.info(request, f"Version {exc.draft.version} is still a draft: edit it.")
+            return redirect(exc.draft.get_absolute_url())
         messages.success(request, f"Started version {draft.version} as a draft.")
         return redirect(draft.get_absolute_url())
 
 
 class AccessCompareView(AccessMatrixMixin, View):
     def get(self, request, pk):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         versions = list(
             AccessMatrix.objects.restrict(request.user)
             .filter(ecosystem=matrix.ecosystem)
@@ -869,7 +832,7 @@ class AccessCompareView(AccessMatrixMixin, View):
 
 class AccessExportView(AccessMatrixMixin, View):
     def get(self, request, pk, fmt):
-        matrix = self.get_matrix(request, pk)
+        matrix = self.get_object(pk)
         if fmt not in EXPORT_TYPES:
             raise Http404("Unknown export format")
         data = identity.export_dataset(matrix)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.forms import modelformset_factory
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,7 +22,13 @@ from core.imports import read_table
 from core.params import id_param
 from core.pdf import render_pdf
 from core.querysets import CHANGE, VIEW
-from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from core.views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
 from siam.access import get_access_context
 from siam.models import Ecosystem, IntegrationFlow
 
@@ -165,48 +171,48 @@ class RequirementDeleteView(ObjectDeleteView):
     queryset = Requirement.objects.all()
 
 
-class RequirementTransitionView(View):
-    def post(self, request, pk):
-        requirement = get_object_or_404(
-            Requirement.objects.restrict(request.user, VIEW).select_related("ecosystem", "owner"),
-            pk=pk,
-        )
+class RequirementTransitionView(ObjectActionView):
+    """A workflow step. Who may take which step is the workflow's rule (the author
+    submits, the reviewers' parties approve), checked by ``services.move``; the
+    access rule only has to let the user see the requirement."""
+
+    queryset = Requirement.objects.select_related("ecosystem", "owner")
+    required_action = VIEW
+
+    def perform(self, request, requirement):
         form = forms.TransitionForm(request.POST)
-        if form.is_valid():
-            try:
-                record = services.move(
-                    requirement,
-                    form.cleaned_data["target"],
-                    request.user,
-                    form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(
-                    request,
-                    f"{requirement.code}: {record.get_source_display()} → {record.get_target_display()}.",
-                )
-        return redirect(requirement.get_absolute_url())
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return None
+        record = services.move(
+            requirement, form.cleaned_data["target"], request.user, form.cleaned_data["note"]
+        )
+        messages.success(
+            request,
+            f"{requirement.code}: {record.get_source_display()} → {record.get_target_display()}.",
+        )
+        return None
 
 
-class ConfirmLinkView(View):
+class ConfirmLinkView(ObjectActionView):
     """Re-confirm that a story or use case still holds after its requirement changed."""
 
     MODELS = {"story": StoryLink, "use-case": UseCaseLink}
 
-    def post(self, request, kind, pk):
-        model = self.MODELS.get(kind)
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        model = self.MODELS.get(kwargs.get("kind"))
         if model is None:
-            return HttpResponse(status=404)
-        link = get_object_or_404(
-            model.objects.restrict(request.user, VIEW).select_related("requirement"), pk=pk
-        )
-        if not model.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
-            raise PermissionDenied("You may not confirm this link.")
+            raise Http404("No such kind of link.")
+        self.queryset = model.objects.select_related("requirement")
+
+    def denied_message(self, instance, action):
+        return "You may not confirm this link."
+
+    def perform(self, request, link, kind):
         services.confirm(link)
         messages.success(request, "Confirmed: the item still holds for the changed requirement.")
-        return redirect(request.POST.get("next") or link.requirement.get_absolute_url())
+        return redirect(self.safe_return_url(link.requirement.get_absolute_url()))
 
 
 # --- Stories and use cases ----------------------------------------------------------------------

@@ -4,13 +4,19 @@ notifications and the service-level report."""
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
 from core.db import subquery_count
 from core.querysets import VIEW
-from core.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from core.views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
 
 from . import actions, charts, filtersets, forms, reports, services, tables
 from .models import (
@@ -301,29 +307,33 @@ class IncidentDeleteView(ObjectDeleteView):
     queryset = Incident.objects.all()
 
 
-class IncidentActionView(View):
+class IncidentActionView(ObjectActionView):
     """POST one action of the lifecycle (``slas.lifecycle.Action``): 404 when the
-    incident is not visible or the action unknown, 403 when the user may not take it,
-    field errors as messages when the lifecycle refuses it."""
+    incident is not visible or the action unknown, 403 when the user may not take it
+    (the lifecycle's rule: the holding party, the change's approver), field errors as
+    messages when the lifecycle refuses it."""
 
-    def post(self, request, pk, kind):
-        incident = get_object_or_404(
-            Incident.objects.restrict(request.user, VIEW).select_related("ecosystem"), pk=pk
-        )
+    queryset = Incident.objects.select_related("ecosystem")
+    required_action = VIEW
+
+    def authorize(self, incident):
+        kind = self.kwargs["kind"]
         if kind not in set(actions.Action):
             raise Http404("No such action.")
-        action = actions.Action(kind)
-        actions.authorize(request.user, incident, action)
+        self.lifecycle_action = actions.Action(kind)
+        actions.authorize(self.request.user, incident, self.lifecycle_action)
+
+    def perform(self, request, incident, kind):
         form = forms.IncidentActionForm(
-            request.POST, action=action, incident=incident, user=request.user
+            request.POST, action=self.lifecycle_action, incident=incident, user=request.user
         )
         if form.is_valid() and form.apply():
             messages.success(request, f"{form.spec.label}: recorded on the timeline.")
-        else:
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label + ': ' if label else ''}{' '.join(errors)}")
-        return redirect(incident.get_absolute_url())
+            return None
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label + ': ' if label else ''}{' '.join(errors)}")
+        return None
 
 
 class OwnershipGapListView(ObjectListView):

@@ -1,7 +1,16 @@
-from .generic import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from .generic import (
+    ObjectActionMixin,
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
 from .home import StatusView, health
 
 __all__ = (
+    "ObjectActionMixin",
+    "ObjectActionView",
     "ObjectDeleteView",
     "ObjectEditView",
     "ObjectListView",

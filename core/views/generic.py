@@ -1,13 +1,14 @@
-"""One generic way to list, view, edit and delete any domain object.
+"""One generic way to list, view, edit, delete and act on any domain object.
 
 Views are configuration: ``queryset``, ``filterset``, ``table``, ``form``. Every row
-reaches the page through ``queryset.restrict(user, action)``: an object the user may
-not see is a 404 (its existence does not leak); one they may see but not change is
-a 403 on its edit and delete pages.
+reaches the page through ``queryset.restrict(user, action)``, and every page that
+names an object in its URL resolves it the same way (``ObjectMixin.get_permitted``):
+an object the user may not see is a 404 (its existence does not leak); one they may
+see but not act on is a 403 that says why.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponse
@@ -25,6 +26,16 @@ from core.querysets import ADD, CHANGE, DELETE, VIEW
 from core.tables import KeysetPaginator
 
 
+def add_errors(form, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: field errors on their fields
+    when the form has them, the rest at the top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
 class ObjectMixin:
     queryset = None
 
@@ -34,6 +45,18 @@ class ObjectMixin:
 
     def restricted(self, action):
         return self.queryset.restrict(self.request.user, action)
+
+    def denied_message(self, instance, action) -> str:
+        verb = {ADD: "govern", CHANGE: "change", DELETE: "delete"}.get(action, "use")
+        return f"You may view this {self.model._meta.verbose_name} but not {verb} it."
+
+    def get_permitted(self, pk, action):
+        """The one 404/403 rule: 404 unless the user may see the object, 403 unless
+        they may also take ``action`` on it."""
+        instance = get_object_or_404(self.restricted(VIEW), pk=pk)
+        if action != VIEW and not self.restricted(action).filter(pk=pk).exists():
+            raise PermissionDenied(self.denied_message(instance, action))
+        return instance
 
     def model_context(self):
         meta = self.model._meta
@@ -191,10 +214,7 @@ class ObjectEditView(ObjectMixin, View):
             if not self.may_add():
                 raise PermissionDenied("You may not add records.")
             return self.model()
-        instance = get_object_or_404(self.restricted(VIEW), pk=pk)
-        if not self.restricted(CHANGE).filter(pk=pk).exists():
-            raise PermissionDenied("You may view this record but not change it.")
-        return instance
+        return self.get_permitted(pk, CHANGE)
 
     def get_initial(self, request):
         # Pre-fill from the query string (e.g. "add a service to this ecosystem").
@@ -260,17 +280,25 @@ class ObjectEditView(ObjectMixin, View):
         form_valid = form.is_valid()
         if not (form_valid and all(fs.is_valid() for fs in formsets.values())):
             return self.render_form(request, instance, form, status=422, formsets=formsets)
-        with transaction.atomic():
-            obj = self.save_form(form)
-            for formset in formsets.values():
-                formset.instance = obj
-                formset.save()
-            self.after_save(obj, form, formsets, creating)
-            # Re-check after save: the saved object must lie inside what the user may
-            # change, whatever combination of fields the form allowed.
-            allowed = self.restricted(ADD if creating else CHANGE).filter(pk=obj.pk).exists()
-            if not allowed:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                obj = self.save_form(form)
+                for formset in formsets.values():
+                    formset.instance = obj
+                    formset.save()
+                self.after_save(obj, form, formsets, creating)
+                # Re-check after save: the saved object must lie inside what the user
+                # may change, whatever combination of fields the form allowed.
+                allowed = self.restricted(ADD if creating else CHANGE).filter(pk=obj.pk).exists()
+                if not allowed:
+                    transaction.set_rollback(True)
+        except ValidationError as exc:
+            # The service behind save_form refused (a rule the form cannot see, such
+            # as "a draft exists"): the user's input stays on the page with the reason.
+            add_errors(form, exc)
+            if creating:
+                instance.pk = None
+            return self.render_form(request, instance, form, status=422, formsets=formsets)
         if not allowed:
             form.add_error(
                 None,
@@ -292,10 +320,7 @@ class ObjectDeleteView(ObjectMixin, View):
     template_name = "generic/object_delete.html"
 
     def get_object(self, pk):
-        instance = get_object_or_404(self.restricted(VIEW), pk=pk)
-        if not self.restricted(DELETE).filter(pk=pk).exists():
-            raise PermissionDenied("You may view this record but not delete it.")
-        return instance
+        return self.get_permitted(pk, DELETE)
 
     def get(self, request, pk):
         instance = self.get_object(pk)
@@ -331,3 +356,51 @@ class ObjectDeleteView(ObjectMixin, View):
             response["HX-Redirect"] = reverse(self.model.url_name("list"))
             return response
         return redirect(reverse(self.model.url_name("list")))
+
+
+class ObjectActionMixin(ObjectMixin):
+    """Resolve the object of an action URL (``pk``) by the one 404/403 rule.
+
+    ``required_action``: what the access rule must allow beyond seeing the object
+    (CHANGE for its content, ADD to govern it — approve, start a version). Rules of
+    the domain that the access rule cannot express (a lifecycle step only the holder
+    may take, a workflow step only the reviewer may take) go in ``authorize``, which
+    raises ``PermissionDenied`` with the reason.
+    """
+
+    required_action = CHANGE
+
+    def get_object(self, pk):
+        instance = self.get_permitted(pk, self.required_action)
+        self.authorize(instance)
+        return instance
+
+    def authorize(self, instance) -> None:
+        """Domain rules beyond the access rule; raise ``PermissionDenied`` with why."""
+
+
+class ObjectActionView(ObjectActionMixin, View):
+    """POST one command on one object, then back to where the user came from.
+
+    Subclasses write ``perform(request, instance, **kwargs)``: it calls the app's
+    service (the one write path), returns a response or ``None`` (back to the
+    object's page, or a safe ``return_url``), and raises ``ValidationError`` when the
+    domain refuses — shown as a message, nothing saved.
+    """
+
+    http_method_names = ["post", "options"]
+    refused_prefix = ""
+
+    def perform(self, request, instance, **kwargs):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def post(self, request, pk, **kwargs):
+        instance = self.get_object(pk)
+        try:
+            with transaction.atomic():
+                response = self.perform(request, instance, **kwargs)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, self.refused_prefix + message)
+            response = None
+        return response or redirect(self.safe_return_url(instance.get_absolute_url()))

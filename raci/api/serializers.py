@@ -1,5 +1,3 @@
-import uuid
-
 from rest_framework import serializers
 
 from core.api.serializers import ValidatedModelSerializer
@@ -57,8 +55,6 @@ class RaciMatrixSerializer(ValidatedModelSerializer):
 
     def validate(self, attrs):
         template = attrs.pop("template", None)
-        if self.instance is None:
-            attrs["lineage"] = uuid.uuid4()
         attrs = super().validate(attrs)
         if template is not None:
             if self.instance is not None:

@@ -12,7 +12,6 @@ from core.querysets import ADD, VIEW
 from siam.models import Person
 
 from .. import filtersets, identity, services
-from ..choices import MatrixStatusChoices
 from ..models import (
     AccessGrant,
     AccessMatrix,
@@ -138,11 +137,10 @@ class RaciMatrixViewSet(GovernMixin, RestrictedModelViewSet):
     def new_version(self, request, pk=None):
         """A draft copy with the next version number (edit it, then approve it)."""
         matrix = self.governed(pk)
-        if RaciMatrix.objects.filter(
-            lineage=matrix.lineage, status=MatrixStatusChoices.DRAFT
-        ).exists():
-            raise ValidationError("A draft version of this matrix exists: edit it.")
-        draft = services.new_version(matrix, request.user)
+        try:
+            draft = services.new_version(matrix, request.user)
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from exc
         return Response(self.get_serializer(draft).data, status=201)
 
     @extend_schema(

@@ -72,9 +72,10 @@ def test_cell_values_must_belong_to_the_variant(incident_matrix):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_export_then_import_gives_the_same_matrix(incident_matrix, fmt):
+def test_export_then_import_gives_the_same_matrix(incident_matrix, world, fmt):
     before = services.load(incident_matrix).keyed_cells()
     exported = services.export_dataset(incident_matrix).export(fmt)
+    services.approve(incident_matrix, world.integrator_admin)
     draft = services.new_version(incident_matrix)
     RaciAssignment.objects.filter(activity__matrix=draft).delete()
     result = services.import_dataset(draft, tablib.Dataset().load(exported, format=fmt))
@@ -137,3 +138,24 @@ def test_loading_a_large_matrix_takes_constant_queries(world, django_assert_max_
         findings = loaded.findings()
     assert len(loaded.activities) == 60 and len(loaded.columns) == 15
     assert isinstance(findings, list)
+
+
+def test_one_draft_per_matrix_in_the_service_and_in_the_database(incident_matrix, world):
+    """Two drafts would fork the matrix: the service says which draft to edit, and the
+    database refuses a second draft whatever code path writes it."""
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(services.DraftExists) as refused:
+        services.new_version(incident_matrix)
+    assert refused.value.draft == incident_matrix
+    services.approve(incident_matrix, world.integrator_admin)
+    draft = services.new_version(incident_matrix)
+    with pytest.raises(services.DraftExists) as again:
+        services.new_version(incident_matrix)
+    assert again.value.draft == draft
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RaciMatrix.objects.create(
+            ecosystem=world.a, name="Fork", lineage=draft.lineage, version=draft.version + 1
+        )
+    # A matrix made without a lineage gets one of its own.
+    assert RaciMatrix.objects.create(ecosystem=world.a, name="New").lineage != draft.lineage
