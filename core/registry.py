@@ -9,6 +9,7 @@ registry, in ``INSTALLED_APPS`` order (the apps' dependency order).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.apps import AppConfig, apps
 
@@ -30,6 +31,9 @@ class FeatureConfig(AppConfig):
     ``menu``: its group in the navigation. ``api_path``: where its API (the app's
     ``api.urls`` module) is mounted under ``/api/``, and its key in the API root.
     ``demo``: the module whose ``load(actor)`` adds the app's part of the demo.
+    ``commands``: the modules that register the app's save commands
+    (``core.commands.save_command``), imported when the app is ready; an app that
+    defines ``ready()`` calls ``super().ready()``.
 
     Subclass it as ``registry.FeatureConfig``: a second AppConfig class imported into
     an app's ``apps.py`` stops Django from choosing the app's own config there.
@@ -38,6 +42,11 @@ class FeatureConfig(AppConfig):
     menu: MenuGroup | None = None
     api_path: str | None = None
     demo: str | None = None
+    commands: tuple[str, ...] = ()
+
+    def ready(self):
+        for module in self.commands:
+            import_module(module)
 
 
 def feature_apps() -> list[FeatureConfig]:

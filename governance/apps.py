@@ -26,3 +26,4 @@ class GovernanceConfig(registry.FeatureConfig):
     )
     api_path = "governance"
     demo = "governance.demo"
+    commands = ("governance.services",)

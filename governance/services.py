@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from core.commands import Write, save_command
 from core.routers import reads_from_replica
 from raci.models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix
 from raci.services import LoadedMatrix
@@ -111,15 +111,19 @@ def override(item: ImprovementItem, score: float | None, reason: str, user) -> I
     return item
 
 
-@transaction.atomic
-def set_weights(ecosystem, weights: dict[str, int]) -> ScoringModel:
-    model, _ = ScoringModel.objects.get_or_create(ecosystem=ecosystem)
-    for name, value in weights.items():
-        setattr(model, name, value)
-    model.full_clean()
-    model.save()
-    rescore(ecosystem.pk, model.weights)
+@save_command(ScoringModel)
+def save_scoring_model(write: Write) -> ScoringModel:
+    """New weights re-rank the ecosystem's whole register at once."""
+    model = write.save()
+    rescore(model.ecosystem_id, model.weights)
     return model
+
+
+@save_command(Measurement)
+def save_measurement(write: Write) -> Measurement:
+    if write.creating and write.user is not None:
+        return write.save(recorded_by=write.user)
+    return write.save()
 
 
 def rescore(ecosystem_id: int, weights: dict[str, int]) -> None:

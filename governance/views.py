@@ -308,10 +308,6 @@ class ScoringModelEditView(ObjectEditView):
     queryset = ScoringModel.objects.all()
     form = forms.ScoringModelForm
 
-    def after_save(self, obj, form, formsets, creating):
-        # New weights re-rank the whole register at once.
-        services.rescore(obj.ecosystem_id, obj.weights)
-
 
 class ScoringModelDeleteView(ObjectDeleteView):
     queryset = ScoringModel.objects.all()

@@ -21,6 +21,8 @@ class IntegrationsConfig(registry.FeatureConfig):
     )
     api_path = "integrations"
     demo = "integrations.demo"
+    commands = ("integrations.services",)
 
     def ready(self):
+        super().ready()
         from . import signals  # noqa: F401

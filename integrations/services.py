@@ -26,6 +26,7 @@ from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.commands import Write, save_command
 from core.system import get_system_user
 from core.tasks import enqueue_on_commit
 from requirements_app.models import FieldMapping, ValueMapping
@@ -37,7 +38,14 @@ from slas.models import Incident, IncidentEvent, PriorityMatrix
 
 from .choices import InboundStateChoices, SignatureResultChoices, UnknownGroupChoices
 from .mapping import Dictionary, MappingError, Translation, Vocabulary
-from .models import AssignmentGroup, InboundEvent, SourceEvent, TicketFeed, TicketLink
+from .models import (
+    AssignmentGroup,
+    InboundEvent,
+    SourceEvent,
+    TicketFeed,
+    TicketLink,
+    WebhookSubscription,
+)
 from .parsers import ParseError, TicketEvent, parse
 from .signatures import kept_headers
 from .timeline import SourceChange, TicketState, fold
@@ -787,3 +795,36 @@ def replay(inbound: InboundEvent) -> bool:
 
         enqueue_on_commit(process_inbound_event, inbound.pk)
     return bool(updated)
+
+
+# --- Feeds and subscriptions --------------------------------------------------------------
+
+
+def _issue_secret(write: Write, obj):
+    """A new feed or subscription gets its secret now; the door shows it this once."""
+    write.outputs["secret"] = obj.set_secret()
+    obj.save(update_fields=[*obj.secret_fields, "secret_set_at"])
+
+
+@save_command(TicketFeed)
+def save_feed(write: Write) -> TicketFeed:
+    if not write.creating:
+        return write.save()
+    if write.values.get("flow") is None:
+        from .dictionaries import standard_flow
+
+        # The tool's standard dictionary, made once per system, to edit like any other.
+        feed = write.save(flow=standard_flow(write.values["system"]))
+        feed.full_clean()
+    else:
+        feed = write.save()
+    _issue_secret(write, feed)
+    return feed
+
+
+@save_command(WebhookSubscription)
+def save_subscription(write: Write) -> WebhookSubscription:
+    subscription = write.save()
+    if write.creating:
+        _issue_secret(write, subscription)
+    return subscription

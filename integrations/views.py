@@ -35,7 +35,6 @@ from .choices import (
     InboundStateChoices,
     SignatureResultChoices,
 )
-from .dictionaries import standard_flow
 from .importers import queue_upload
 from .models import (
     ImportRun,
@@ -120,43 +119,27 @@ class TicketFeedView(ObjectView):
 
 
 class ShowsSecretOnCreate:
-    """An edit view whose new object gets a secret, shown on the page that answers the
-    creation instead of the usual redirect (and never again)."""
-
-    secret_fields: tuple = ()
-
-    def after_save(self, obj, form, formsets, creating):
-        if creating:
-            self.new_secret = obj.set_secret()
-            obj.save(update_fields=list(self.secret_fields))
-            self.created = obj
+    """An edit view whose new object gets a secret (from its save command), shown on
+    the page that answers the creation instead of the usual redirect (and never again)."""
 
     def post(self, request, pk=None):
-        self.new_secret = None
+        self.write = None
         response = super().post(request, pk)
-        if self.new_secret and response.status_code == 302:
-            kind = "feed" if isinstance(self.created, TicketFeed) else "subscription"
-            return render_secret(request, self.created, self.new_secret, kind=kind)
+        secret = self.write.outputs.get("secret") if self.write else None
+        if secret and response.status_code == 302:
+            kind = "feed" if isinstance(self.saved, TicketFeed) else "subscription"
+            return render_secret(request, self.saved, secret, kind=kind)
         return response
 
 
 class TicketFeedEditView(ShowsSecretOnCreate, ObjectEditView):
     queryset = TicketFeed.objects.all()
-    secret_fields = ("secret_encrypted", "token_hash", "secret_set_at")
     form = forms.TicketFeedForm
     formsets = {"groups": forms.AssignmentGroupFormSetForFeed}
 
     def build_formsets(self, instance, data=None):
         # Groups are edited once the feed exists (they map to its ecosystem's parties).
         return super().build_formsets(instance, data) if instance.pk else {}
-
-    def save_form(self, form):
-        feed = form.save(commit=False)
-        if not feed.flow_id:
-            feed.flow = standard_flow(feed.system)
-        feed.full_clean()
-        feed.save()
-        return feed
 
 
 class TicketFeedDeleteView(ObjectDeleteView):
@@ -359,7 +342,6 @@ class WebhookSubscriptionView(ObjectView):
 class WebhookSubscriptionEditView(ShowsSecretOnCreate, ObjectEditView):
     queryset = WebhookSubscription.objects.all()
     form = forms.WebhookSubscriptionForm
-    secret_fields = ("secret_encrypted", "secret_set_at")
 
 
 class WebhookSubscriptionDeleteView(ObjectDeleteView):

@@ -24,8 +24,10 @@ class RaciConfig(registry.FeatureConfig):
     )
     api_path = "raci"
     demo = "raci.demo"
+    commands = ("raci.services", "raci.identity")
 
     def ready(self):
+        super().ready()
         from .services import sync_built_in_templates
 
         post_migrate.connect(sync_built_in_templates, sender=self)

@@ -83,10 +83,19 @@ class RaciMatrixForm(RestrictedModelForm):
             )
         return variant
 
+    def clean(self):
+        cleaned = super().clean()
+        if "start_from" in self.fields and "start_from" not in self.errors:
+            # The save command reads the template under the name the API gives it.
+            cleaned["template"] = self.chosen_template()
+        return cleaned
+
     def chosen_template(self):
         """The template chosen in ``start_from``, or None for an empty matrix."""
         choice = self.cleaned_data.get("start_from") or BLANK
-        return RaciTemplate.objects.restrict(self.user).get(pk=choice) if choice else None
+        return (
+            RaciTemplate.objects.restrict(self.user).filter(pk=choice).first() if choice else None
+        )
 
 
 class ActivityForm(StyledFormMixin, forms.ModelForm):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.commands import Write, save_command
 from siam.choices import LayerChoices
 
 from . import rules
@@ -111,6 +112,17 @@ def start_version(ecosystem, user=None) -> AccessMatrix:
             )
             for g in latest.grants.all()
         )
+    return draft
+
+
+@save_command(AccessMatrix)
+def save_access_matrix(write: Write) -> AccessMatrix:
+    """A new access matrix is the ecosystem's next version (a copy of the latest)."""
+    if not write.creating:
+        return write.save()
+    draft = start_version(write.values["ecosystem"], write.user)
+    draft.note = write.values.get("note", "")
+    draft.save()
     return draft
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.commands import Write, save_command
 from siam.choices import LayerChoices
 
 from . import rules
@@ -217,6 +218,32 @@ def create_from_template(
             if col in columns and letters
         )
     return matrix
+
+
+@save_command(RaciMatrix)
+def save_matrix(write: Write) -> RaciMatrix:
+    """A matrix started from a template gets the template's activities, roles and
+    letters, in the template's variant (its letters are written in it)."""
+    template = write.values.get("template")
+    if not write.creating or template is None:
+        return write.save()
+    values = write.values
+    matrix = create_from_template(
+        values["ecosystem"], values["name"], template.content, template.variant, user=write.user
+    )
+    matrix.description = values.get("description", "")
+    matrix.owner_share_limit = values.get("owner_share_limit", matrix.owner_share_limit)
+    matrix.full_clean()
+    matrix.save()
+    return matrix
+
+
+@save_command(RaciAssignment)
+def save_assignment(write: Write) -> RaciAssignment:
+    """New letters need a new acknowledgement from the people who hold them."""
+    if "letters" in write.changed:
+        return write.save(acknowledged_by=None, acknowledged_at=None)
+    return write.save()
 
 
 def as_template(matrix: RaciMatrix) -> dict:

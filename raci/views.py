@@ -127,22 +127,6 @@ class RaciMatrixEditView(ObjectEditView):
     queryset = RaciMatrix.objects.all()
     form = forms.RaciMatrixForm
 
-    def save_form(self, form):
-        if form.instance.pk:
-            return form.save()
-        template = form.chosen_template()
-        data = form.cleaned_data
-        if template is None:
-            return form.save()
-        # The template's variant wins: its letters are written in it.
-        matrix = services.create_from_template(
-            data["ecosystem"], data["name"], template.content, template.variant
-        )
-        matrix.description = data["description"]
-        matrix.owner_share_limit = data["owner_share_limit"]
-        matrix.save()
-        return matrix
-
 
 class RaciMatrixDeleteView(ObjectDeleteView):
     queryset = RaciMatrix.objects.all()
@@ -716,14 +700,6 @@ class AccessMatrixListView(ObjectListView):
 class AccessMatrixEditView(ObjectEditView):
     queryset = AccessMatrix.objects.all()
     form = forms.AccessMatrixForm
-
-    def save_form(self, form):
-        if form.instance.pk:
-            return form.save()
-        draft = identity.start_version(form.cleaned_data["ecosystem"], self.request.user)
-        draft.note = form.cleaned_data["note"]
-        draft.save()
-        return draft
 
 
 class AccessMatrixDeleteView(ObjectDeleteView):

@@ -24,6 +24,8 @@ class RequirementsConfig(registry.FeatureConfig):
     )
     api_path = "requirements"
     demo = "requirements_app.demo"
+    commands = ("requirements_app.services",)
 
     def ready(self):
+        super().ready()
         from . import signals  # noqa: F401

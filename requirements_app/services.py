@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from core.commands import Write, save_command
 from siam.access import get_access_context
 
 from . import checks, workflow
@@ -23,7 +24,9 @@ from .models import (
     Requirement,
     StoryLink,
     Transition,
+    UseCase,
     UseCaseLink,
+    UserStory,
     ValueMapping,
 )
 
@@ -79,6 +82,42 @@ def changed_after_approval(requirement: Requirement, user, what: str) -> int:
     return StoryLink.objects.filter(requirement=requirement).update(
         suspect=True, confirmed_at=None
     ) + UseCaseLink.objects.filter(requirement=requirement).update(suspect=True, confirmed_at=None)
+
+
+#: How the review note names a changed part that is not a field.
+_PART_NAMES = {"criteria": "acceptance criteria"}
+
+
+@save_command(Requirement)
+def save_requirement(write: Write) -> Requirement:
+    """Save; an approved requirement whose content changed goes back to review."""
+    requirement = write.save()
+    changed = [n for n in write.changed if n in CONTENT_FIELDS or n in _PART_NAMES]
+    if write.creating or not changed or requirement.status not in workflow.FROZEN:
+        return requirement
+    what = ", ".join(_PART_NAMES.get(name, name) for name in changed)
+    count = changed_after_approval(requirement, write.user, what)
+    write.notices.append(
+        f"{requirement.code} was approved: the change sends it back to review and marks "
+        f"{count} traced item{'s' if count != 1 else ''} as suspect."
+    )
+    return requirement
+
+
+def _save_traced(link_model):
+    def save(write: Write):
+        item = write.save()
+        requirements = write.values.get("requirements")
+        if requirements is not None:
+            set_trace_links(link_model, item, list(requirements))
+        return item
+
+    save.__name__ = f"save_{link_model.item_field}"
+    return save
+
+
+save_command(UserStory)(_save_traced(StoryLink))
+save_command(UseCase)(_save_traced(UseCaseLink))
 
 
 def confirm(link) -> None:

@@ -152,20 +152,6 @@ class RequirementEditView(ObjectEditView):
     form = forms.RequirementForm
     formsets = {"criteria": forms.RequirementCriteriaFormSet}
 
-    def after_save(self, obj, form, formsets, creating):
-        if creating:
-            return
-        changed = [name for name in form.changed_data if name in services.CONTENT_FIELDS]
-        if formsets["criteria"].has_changed():
-            changed.append("acceptance criteria")
-        if changed and obj.status in workflow.FROZEN:
-            count = services.changed_after_approval(obj, self.request.user, ", ".join(changed))
-            messages.warning(
-                self.request,
-                f"{obj.code} was approved: the change sends it back to review and marks "
-                f"{count} traced item{'s' if count != 1 else ''} as suspect.",
-            )
-
 
 class RequirementDeleteView(ObjectDeleteView):
     queryset = Requirement.objects.all()
@@ -218,14 +204,6 @@ class ConfirmLinkView(ObjectActionView):
 # --- Stories and use cases ----------------------------------------------------------------------
 
 
-class TracedEditView(ObjectEditView):
-    link_model = None
-
-    def after_save(self, obj, form, formsets, creating):
-        requirements = list(form.cleaned_data.get("requirements") or [])
-        services.set_trace_links(self.link_model, obj, requirements)
-
-
 class UserStoryListView(ObjectListView):
     queryset = UserStory.objects.select_related("ecosystem")
     filterset = filtersets.UserStoryFilterSet
@@ -252,11 +230,10 @@ class UserStoryView(ObjectView):
         }
 
 
-class UserStoryEditView(TracedEditView):
+class UserStoryEditView(ObjectEditView):
     queryset = UserStory.objects.all()
     form = forms.UserStoryForm
     formsets = {"criteria": forms.StoryCriteriaFormSet}
-    link_model = StoryLink
 
 
 class UserStoryDeleteView(ObjectDeleteView):
@@ -289,11 +266,10 @@ class UseCaseView(ObjectView):
         }
 
 
-class UseCaseEditView(TracedEditView):
+class UseCaseEditView(ObjectEditView):
     queryset = UseCase.objects.all()
     form = forms.UseCaseForm
     formsets = {"steps": forms.UseCaseStepFormSet}
-    link_model = UseCaseLink
 
 
 class UseCaseDeleteView(ObjectDeleteView):

@@ -23,3 +23,4 @@ class SiamConfig(registry.FeatureConfig):
     )
     api_path = "siam"
     demo = "siam.demo"
+    commands = ("siam.services",)

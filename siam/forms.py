@@ -23,21 +23,6 @@ class OrganisationForm(RestrictedModelForm):
         fields = ("name", "slug", "country", "website", "description")
         help_texts = {"slug": "Short name used in URLs and imports, e.g. mercuri."}
 
-    def save(self, commit=True):
-        instance = super().save(commit=False)
-        if (
-            instance.pk is None
-            and instance.registered_by_id is None
-            and self.user
-            and not self.user.is_superuser
-        ):
-            # The organisation that records it keeps it in sight until it joins an ecosystem.
-            editor_orgs = sorted(get_access_context(self.user).editor_organisation_ids)
-            instance.registered_by_id = editor_orgs[0] if editor_orgs else None
-        if commit:
-            instance.save()
-        return instance
-
 
 class EcosystemForm(RestrictedModelForm):
     class Meta:

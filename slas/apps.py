@@ -24,6 +24,8 @@ class SlasConfig(registry.FeatureConfig):
     )
     api_path = "slas"
     demo = "slas.demo"
+    commands = ("slas.services",)
 
     def ready(self):
+        super().ready()
         from . import signals  # noqa: F401

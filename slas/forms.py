@@ -291,17 +291,6 @@ class IncidentForm(RestrictedModelForm):
                 self.add_error("urgency", exc.message_dict["urgency"])
         return cleaned
 
-    def save(self, commit=True):
-        incident = super().save(commit=False)
-        if incident.pk is None:
-            incident.opened_at = services.now()
-            return services.open_incident(incident, author=self.user)
-        if not incident.priority_overridden:
-            incident.priority = services.compute_priority(incident)
-        incident.save()
-        services.recompute_incidents([incident])
-        return incident
-
 
 class IncidentActionForm(StyledFormMixin, forms.Form):
     """The form of one incident action, with only the inputs that action takes

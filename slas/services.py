@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from core.bulk import field_values, update_rows
 from core.codes import allocate_number
+from core.commands import Write, save_command
 from siam.choices import ContractKindChoices, ContractStatusChoices
 
 from . import rollups
@@ -533,6 +534,20 @@ def open_incident(incident: Incident, *, author=None, at: datetime | None = None
         author=author,
         note="Opened",
     )
+    recompute_incidents([incident])
+    return incident
+
+
+@save_command(Incident)
+def save_incident(write: Write) -> Incident:
+    """Open a new incident, or correct an open one's details: its priority follows the
+    impact and urgency (unless overridden) and its clocks are recomputed."""
+    incident = write.build()
+    if write.creating:
+        return open_incident(incident, author=write.user, at=incident.opened_at)
+    if not incident.priority_overridden:
+        incident.priority = compute_priority(incident)
+    incident.save()
     recompute_incidents([incident])
     return incident
 

@@ -42,6 +42,33 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
                 relation.queryset = restrict_choices(relation.queryset, user)
         return fields
 
+    def build(self):
+        """The object with the validated field values assigned and nothing saved: for a
+        save command that saves it itself (``core.commands.Write.build``)."""
+        concrete = {f.name for f in self.Meta.model._meta.concrete_fields}
+        instance = self.instance if self.instance is not None else self.Meta.model()
+        for name, value in self.validated_data.items():
+            if name in concrete:
+                setattr(instance, name, value)
+        return instance
+
+    def changed_fields(self) -> list[str]:
+        """The names of the fields whose validated value differs from the stored one,
+        read before the save (``core.commands.Write.changed``)."""
+        meta = self.Meta.model._meta
+        concrete = {f.name for f in meta.concrete_fields}
+        many = {f.name for f in meta.many_to_many}
+        changed = []
+        for name, value in self.validated_data.items():
+            if name in concrete:
+                if getattr(self.instance, name) != value:
+                    changed.append(name)
+            elif name in many:
+                stored = set(getattr(self.instance, name).values_list("pk", flat=True))
+                if stored != {obj.pk for obj in value}:
+                    changed.append(name)
+        return changed
+
     #: Sent back unchanged by clients that PUT what they GET; never an error.
     ECHOED = frozenset({"id", "url", "display", "created", "last_updated"})
 

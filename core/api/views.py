@@ -1,9 +1,11 @@
 """One viewset base for every model: restricted querysets, writes re-checked."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from core.commands import OUTSIDE_SCOPE, Write, run_save
 from core.querysets import ADD, CHANGE, DELETE, VIEW
 
 _ACTION_FOR_METHOD = {
@@ -32,25 +34,30 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         return self.queryset.restrict(self.request.user, action)
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            instance = serializer.save()
-            self._recheck(instance, ADD)
+        self.perform_save(serializer, creating=True)
 
     def perform_update(self, serializer):
-        with transaction.atomic():
-            instance = serializer.save()
-            self._recheck(instance, CHANGE)
+        self.perform_save(serializer, creating=False)
+
+    def perform_save(self, serializer, *, creating: bool) -> Write:
+        """The serializer's input as a ``Write`` for the model's save command, the one
+        the edit pages use too (``core.commands``)."""
+        self.write = Write(
+            model=self.queryset.model,
+            user=self.request.user,
+            creating=creating,
+            values=serializer.validated_data,
+            save=serializer.save,
+            build=serializer.build,
+            changed=[] if creating else serializer.changed_fields(),
+        )
+        try:
+            with transaction.atomic():
+                serializer.instance = run_save(self.write)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc) or OUTSIDE_SCOPE) from exc
+        return self.write
 
     def perform_destroy(self, instance):
         with transaction.atomic():
             instance.delete()
-
-    def _recheck(self, instance, action):
-        if (
-            not self.queryset.model.objects.restrict(self.request.user, action)
-            .filter(pk=instance.pk)
-            .exists()
-        ):
-            raise PermissionDenied(
-                "You may not save a record with these values (check the ecosystem and parties)."
-            )

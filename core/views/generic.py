@@ -21,6 +21,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from core.commands import OUTSIDE_SCOPE, Write, run_save
 from core.history import history_entries
 from core.querysets import ADD, CHANGE, DELETE, VIEW
 from core.tables import KeysetPaginator
@@ -200,11 +201,35 @@ class ObjectEditView(ObjectMixin, View):
             name: cls(data, instance=instance, prefix=name) for name, cls in self.formsets.items()
         }
 
-    def save_form(self, form):
-        return form.save()
+    def build_write(self, form, formsets, creating: bool) -> Write:
+        """The form's input as a ``Write`` for the model's save command (the API builds
+        the same from its serializer): the command, not the view, says what saving
+        means."""
 
-    def after_save(self, obj, form, formsets, creating: bool) -> None:
-        """Hook inside the save's transaction, after the inline formsets are saved."""
+        def save(**fields):
+            # The form has put its values on its instance already (when validated).
+            for name, value in fields.items():
+                setattr(form.instance, name, value)
+            obj = form.save()
+            for formset in formsets.values():
+                formset.instance = obj
+                formset.save()
+            return obj
+
+        changed = (
+            []
+            if creating
+            else [*form.changed_data, *(n for n, fs in formsets.items() if fs.has_changed())]
+        )
+        return Write(
+            model=self.model,
+            user=self.request.user,
+            creating=creating,
+            values=form.cleaned_data,
+            save=save,
+            build=lambda: form.save(commit=False),
+            changed=changed,
+        )
 
     def get_extra_context(self, request, instance) -> dict:
         return {}
@@ -280,33 +305,25 @@ class ObjectEditView(ObjectMixin, View):
         form_valid = form.is_valid()
         if not (form_valid and all(fs.is_valid() for fs in formsets.values())):
             return self.render_form(request, instance, form, status=422, formsets=formsets)
+        self.write = self.build_write(form, formsets, creating)
         try:
             with transaction.atomic():
-                obj = self.save_form(form)
-                for formset in formsets.values():
-                    formset.instance = obj
-                    formset.save()
-                self.after_save(obj, form, formsets, creating)
-                # Re-check after save: the saved object must lie inside what the user
-                # may change, whatever combination of fields the form allowed.
-                allowed = self.restricted(ADD if creating else CHANGE).filter(pk=obj.pk).exists()
-                if not allowed:
-                    transaction.set_rollback(True)
-        except ValidationError as exc:
-            # The service behind save_form refused (a rule the form cannot see, such
-            # as "a draft exists"): the user's input stays on the page with the reason.
-            add_errors(form, exc)
+                obj = self.saved = run_save(self.write)
+        except (ValidationError, PermissionDenied) as exc:
+            # The command refused (a rule the form cannot see, such as "a draft
+            # exists"), or the saved values fall outside what the user may write: the
+            # input stays on the page with the reason, and nothing is kept.
+            if isinstance(exc, ValidationError):
+                add_errors(form, exc)
+                status = 422
+            else:
+                form.add_error(None, str(exc) or OUTSIDE_SCOPE)
+                status = 403
             if creating:
                 instance.pk = None
-            return self.render_form(request, instance, form, status=422, formsets=formsets)
-        if not allowed:
-            form.add_error(
-                None,
-                "You may not save a record with these values (check the ecosystem and parties).",
-            )
-            if creating:
-                instance.pk = None
-            return self.render_form(request, instance, form, status=403, formsets=formsets)
+            return self.render_form(request, instance, form, status=status, formsets=formsets)
+        for notice in self.write.notices:
+            messages.warning(request, notice)
         verb = "Created" if creating else "Updated"
         messages.success(request, f"{verb} {self.model._meta.verbose_name} “{obj}”.")
         if creating and "_addanother" in request.POST:

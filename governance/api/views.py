@@ -83,10 +83,6 @@ class MeasurementViewSet(RestrictedModelViewSet):
     serializer_class = serializers.MeasurementSerializer
     filterset_fields = ("kpi", "period_start")
 
-    def perform_create(self, serializer):
-        serializer.validated_data["recorded_by"] = self.request.user
-        super().perform_create(serializer)
-
 
 class ImprovementItemViewSet(RestrictedModelViewSet):
     queryset = ImprovementItem.objects.select_related("ecosystem", "owner")
@@ -120,14 +116,6 @@ class ScoringModelViewSet(RestrictedModelViewSet):
     queryset = ScoringModel.objects.select_related("ecosystem")
     serializer_class = serializers.ScoringModelSerializer
     filterset_class = filtersets.ScoringModelFilterSet
-
-    def perform_create(self, serializer):
-        super().perform_create(serializer)
-        services.rescore(serializer.instance.ecosystem_id, serializer.instance.weights)
-
-    def perform_update(self, serializer):
-        super().perform_update(serializer)
-        services.rescore(serializer.instance.ecosystem_id, serializer.instance.weights)
 
 
 class PodViewSet(RestrictedModelViewSet):

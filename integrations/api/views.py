@@ -27,21 +27,15 @@ READ_ONLY = ["get", "head", "options"]
 
 
 class SecretOnCreateMixin:
-    """The new object's secret is in the answer to its creation, and never again."""
-
-    secret_fields: tuple = ()
+    """The new object's secret (issued by its save command) is in the answer to its
+    creation, and never again."""
 
     def create(self, request, *args, **kwargs):
         # Atomic as a whole: validation may add the feed's data dictionary.
         with transaction.atomic():
             response = super().create(request, *args, **kwargs)
-        response.data["secret"] = self.new_secret
+        response.data["secret"] = self.write.outputs["secret"]
         return response
-
-    def perform_create(self, serializer):
-        super().perform_create(serializer)
-        self.new_secret = serializer.instance.set_secret()
-        serializer.instance.save(update_fields=list(self.secret_fields))
 
 
 class TicketFeedViewSet(SecretOnCreateMixin, RestrictedModelViewSet):
@@ -53,7 +47,6 @@ class TicketFeedViewSet(SecretOnCreateMixin, RestrictedModelViewSet):
     )
     serializer_class = serializers.TicketFeedSerializer
     filterset_class = filtersets.TicketFeedFilterSet
-    secret_fields = ("secret_encrypted", "token_hash", "secret_set_at")
 
     @extend_schema(request=None, responses=serializers.FeedSecretSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-secret")
@@ -145,7 +138,6 @@ class WebhookSubscriptionViewSet(SecretOnCreateMixin, RestrictedModelViewSet):
     queryset = WebhookSubscription.objects.select_related("ecosystem")
     serializer_class = serializers.WebhookSubscriptionSerializer
     filterset_class = filtersets.WebhookSubscriptionFilterSet
-    secret_fields = ("secret_encrypted", "secret_set_at")
 
     @extend_schema(request=None, responses=serializers.SubscriptionSecretSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-secret")

@@ -91,11 +91,6 @@ class RaciAssignmentSerializer(ValidatedModelSerializer):
         )
         return attrs
 
-    def update(self, instance, validated_data):
-        if validated_data.get("letters", instance.letters) != instance.letters:
-            validated_data.update(acknowledged_by=None, acknowledged_at=None)
-        return super().update(instance, validated_data)
-
 
 class RaciTemplateSerializer(ValidatedModelSerializer):
     class Meta:

@@ -1,6 +1,5 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -101,19 +100,6 @@ class RaciMatrixViewSet(GovernMixin, RestrictedModelViewSet):
         if self.action in ("retrieve", "update", "partial_update", "destroy"):
             return RestrictedModelViewSet.get_object(self)
         return GovernMixin.get_object(self)
-
-    def perform_create(self, serializer):
-        template = serializer.validated_data.pop("template", None)
-        with transaction.atomic():
-            if template is None:
-                instance = serializer.save()
-            else:
-                data = serializer.validated_data
-                instance = services.create_from_template(
-                    data["ecosystem"], data["name"], template.content, template.variant
-                )
-                serializer.instance = instance
-            self._recheck(instance, ADD)
 
     @extend_schema(responses=serializers.FindingSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -244,19 +230,6 @@ class AccessMatrixViewSet(GovernMixin, RestrictedModelViewSet):
         if self.action in ("retrieve", "update", "partial_update", "destroy"):
             return RestrictedModelViewSet.get_object(self)
         return GovernMixin.get_object(self)
-
-    def perform_create(self, serializer):
-        with transaction.atomic():
-            try:
-                draft = identity.start_version(
-                    serializer.validated_data["ecosystem"], self.request.user
-                )
-            except DjangoValidationError as exc:
-                raise _django_errors(exc) from exc
-            draft.note = serializer.validated_data.get("note", "")
-            draft.save()
-            serializer.instance = draft
-            self._recheck(draft, ADD)
 
     @extend_schema(request=None, responses=serializers.AccessMatrixSerializer)
     @action(detail=True, methods=["post"])

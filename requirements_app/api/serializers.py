@@ -11,10 +11,8 @@ from ..models import (
     FieldMapping,
     PainPoint,
     Requirement,
-    StoryLink,
     Transition,
     UseCase,
-    UseCaseLink,
     UseCaseStep,
     UserStory,
     ValueMapping,
@@ -95,11 +93,17 @@ class RequirementSerializer(ValidatedModelSerializer):
         self._save_criteria(requirement, criteria)
         return requirement
 
+    def changed_fields(self):
+        changed = super().changed_fields()
+        criteria = self.validated_data.get("criteria")
+        if criteria is not None and [c["text"] for c in criteria] != [
+            c.text for c in self.instance.criteria.all()
+        ]:
+            changed.append("criteria")
+        return changed
+
     def update(self, instance, validated_data):
         criteria = validated_data.pop("criteria", None)
-        self.criteria_changed = criteria is not None and [c["text"] for c in criteria] != [
-            c.text for c in instance.criteria.all()
-        ]
         requirement = super().update(instance, validated_data)
         self._save_criteria(requirement, criteria)
         return requirement
@@ -112,8 +116,6 @@ class TransitionInputSerializer(serializers.Serializer):
 
 class TracedSerializer(ValidatedModelSerializer):
     """Stories and use cases with the codes of the requirements they trace to."""
-
-    link_model = None
 
     def validate(self, attrs):
         requirements = attrs.pop("requirements", None)
@@ -128,23 +130,18 @@ class TracedSerializer(ValidatedModelSerializer):
             attrs["requirements"] = requirements
         return attrs
 
-    def _link(self, item, requirements):
-        if requirements is not None:
-            services.set_trace_links(self.link_model, item, requirements)
-
     def create(self, validated_data):
-        requirements = validated_data.pop("requirements", None)
+        # Linked by the save command (requirements_app.services).
+        validated_data.pop("requirements", None)
         extra = {k: validated_data.pop(k) for k in list(validated_data) if k in self.nested}
         item = super().create(validated_data)
-        self._link(item, requirements)
         self.save_nested(item, extra)
         return item
 
     def update(self, instance, validated_data):
-        requirements = validated_data.pop("requirements", None)
+        validated_data.pop("requirements", None)
         extra = {k: validated_data.pop(k) for k in list(validated_data) if k in self.nested}
         item = super().update(instance, validated_data)
-        self._link(item, requirements)
         self.save_nested(item, extra)
         return item
 
@@ -160,7 +157,6 @@ class LinkSerializer(serializers.Serializer):
 
 
 class UserStorySerializer(TracedSerializer):
-    link_model = StoryLink
     nested = ("criteria",)
     requirements = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Requirement.objects.all(), required=False
@@ -204,7 +200,6 @@ class StepSerializer(serializers.ModelSerializer):
 
 
 class UseCaseSerializer(TracedSerializer):
-    link_model = UseCaseLink
     nested = ("steps",)
     requirements = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Requirement.objects.all(), required=False

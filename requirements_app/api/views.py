@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -45,17 +44,6 @@ class RequirementViewSet(RestrictedModelViewSet):
     )
     serializer_class = serializers.RequirementSerializer
     filterset_class = filtersets.RequirementFilterSet
-
-    def perform_update(self, serializer):
-        before = {name: getattr(serializer.instance, name) for name in services.CONTENT_FIELDS}
-        with transaction.atomic():
-            super().perform_update(serializer)
-            requirement = serializer.instance
-            changed = [n for n, v in before.items() if getattr(requirement, n) != v]
-            if getattr(serializer, "criteria_changed", False):
-                changed.append("acceptance criteria")
-            if changed:
-                services.changed_after_approval(requirement, self.request.user, ", ".join(changed))
 
     @extend_schema(
         request=serializers.TransitionInputSerializer, responses=serializers.RequirementSerializer

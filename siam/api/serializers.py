@@ -49,16 +49,6 @@ class OrganisationSerializer(ValidatedModelSerializer):
                 data["registered_by"] = None
         return data
 
-    def create(self, validated_data):
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        if user is not None and not user.is_superuser:
-            from ..access import get_access_context
-
-            editor_orgs = sorted(get_access_context(user).editor_organisation_ids)
-            validated_data.setdefault("registered_by_id", editor_orgs[0] if editor_orgs else None)
-        return super().create(validated_data)
-
 
 class EcosystemSerializer(ValidatedModelSerializer):
     integrator_model = serializers.CharField(read_only=True)

@@ -263,21 +263,10 @@ class IncidentSerializer(ValidatedModelSerializer):
                 "reference", services.next_reference(ecosystem.pk) if ecosystem else ""
             )
             attrs.setdefault("opened_at", services.now())
-        return super().validate(attrs)
-
-    def create(self, validated_data):
-        if not getattr(self, "_reference_given", True):
-            validated_data["reference"] = ""
-        incident = Incident(**validated_data)
-        request = self.context.get("request")
-        return services.open_incident(
-            incident, author=getattr(request, "user", None), at=incident.opened_at
-        )
-
-    def update(self, instance, validated_data):
-        instance = super().update(instance, validated_data)
-        services.recompute_incidents([instance])
-        return instance
+        attrs = super().validate(attrs)
+        if self.instance is None and not self._reference_given:
+            attrs["reference"] = ""
+        return attrs
 
 
 class EventInputSerializer(serializers.Serializer):
