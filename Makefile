@@ -7,7 +7,7 @@ VENV   := .venv
 PYTEST_WORKERS ?= 2
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint lock bench clean
+.PHONY: run test test-fast lint lock bench clean
 
 run:
 	@scripts/bootstrap app
@@ -17,6 +17,11 @@ test:
 	@scripts/bootstrap test
 	@scripts/ensure-chromium
 	@$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The suite without the browser journeys (no Chromium needed): for the edit-test loop.
+test-fast:
+	@scripts/bootstrap test
+	@$(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS)
 
 lint:
 	@scripts/bootstrap test

@@ -13,15 +13,14 @@ from dataclasses import dataclass
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from core.commands import Write, save_command
 from siam.choices import LayerChoices
 
 from . import rules
-from .choices import AccessLevelChoices, MatrixStatusChoices
+from .choices import AccessLevelChoices
 from .models import AccessGrant, AccessMatrix, DataObject, Role
-from .services import DraftExists
+from .versioning import check_draft, lock_versions, mark_approved
 
 RISKY_LEVELS = {AccessLevelChoices.WRITE, AccessLevelChoices.FULL}
 
@@ -83,25 +82,11 @@ def load(matrix: AccessMatrix) -> AccessGrid:
     return AccessGrid(matrix, roles, objects, levels)
 
 
-def _check_draft(matrix: AccessMatrix):
-    if matrix.is_frozen:
-        raise ValidationError(
-            "An approved access matrix is frozen: start a new version to change it."
-        )
-
-
 @transaction.atomic
 def start_version(ecosystem, user=None) -> AccessMatrix:
     """A new draft: version 1, or a copy of the latest version with the next number."""
-    # Locked, so that two clicks or two tabs cannot both start version n + 1.
-    latest = (
-        AccessMatrix.objects.select_for_update()
-        .filter(ecosystem=ecosystem)
-        .order_by("-version")
-        .first()
-    )
-    if latest and latest.status == MatrixStatusChoices.DRAFT:
-        raise DraftExists(latest)
+    versions = lock_versions(AccessMatrix, ecosystem_id=ecosystem.pk)
+    latest = versions[0] if versions else None
     draft = AccessMatrix(ecosystem=ecosystem, version=(latest.version + 1) if latest else 1)
     draft._history_user = user
     draft.save()
@@ -128,7 +113,7 @@ def save_access_matrix(write: Write) -> AccessMatrix:
 
 @transaction.atomic
 def set_level(matrix: AccessMatrix, role: Role, data_object: DataObject, level: str) -> str:
-    _check_draft(matrix)
+    check_draft(matrix)
     if role.ecosystem_id != matrix.ecosystem_id or data_object.ecosystem_id != matrix.ecosystem_id:
         raise ValidationError("That role or data object is not part of this ecosystem.")
     if level not in AccessLevelChoices.values:
@@ -144,16 +129,12 @@ def set_level(matrix: AccessMatrix, role: Role, data_object: DataObject, level: 
 
 @transaction.atomic
 def approve(matrix: AccessMatrix, user) -> AccessMatrix:
-    _check_draft(matrix)
-    AccessMatrix.objects.filter(
-        ecosystem_id=matrix.ecosystem_id, status=MatrixStatusChoices.APPROVED
-    ).update(status=MatrixStatusChoices.SUPERSEDED)
-    matrix.status = MatrixStatusChoices.APPROVED
-    matrix.approved_by = user
-    matrix.approved_at = timezone.now()
-    matrix._history_user = user
-    matrix.save()
-    return matrix
+    return mark_approved(matrix, user)
+
+
+def new_version(matrix: AccessMatrix, user=None) -> AccessMatrix:
+    """The ecosystem's next version, whichever of its versions it is asked from."""
+    return start_version(matrix.ecosystem, user)
 
 
 def compare(old: AccessMatrix, new: AccessMatrix) -> dict:

@@ -4,7 +4,6 @@ what the rules are applied to."""
 
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -17,6 +16,7 @@ from siam.models import EcosystemScopedModel, Organisation, Person
 
 from .choices import AccessLevelChoices, MatrixStatusChoices, ProcessChoices, VariantChoices
 from .rules import VARIANTS
+from .versioning import DraftChild, VersionedDocument
 
 
 def layers_of(organisation_id, ecosystem) -> set[str]:
@@ -98,8 +98,10 @@ class Role(EcosystemScopedModel):
             )
 
 
-class RaciMatrix(EcosystemScopedModel):
+class RaciMatrix(VersionedDocument):
     """One version of a RACI matrix. Versions of the same matrix share ``lineage``."""
+
+    lineage_fields = ("lineage",)
 
     ecosystem = models.ForeignKey(
         "siam.Ecosystem", on_delete=models.CASCADE, related_name="raci_matrices"
@@ -112,22 +114,6 @@ class RaciMatrix(EcosystemScopedModel):
     lineage = models.UUIDField(
         default=uuid.uuid4, help_text="Shared by every version of this matrix.", editable=False
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    status = models.CharField(
-        max_length=20,
-        choices=MatrixStatusChoices.choices,
-        default=MatrixStatusChoices.DRAFT,
-        editable=False,
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     owner_share_limit = models.PositiveSmallIntegerField(
         default=50,
         help_text="Warn when one column is accountable for more than this % of activities.",
@@ -156,21 +142,8 @@ class RaciMatrix(EcosystemScopedModel):
     def __str__(self):
         return f"{self.name} v{self.version}"
 
-    @property
-    def is_frozen(self) -> bool:
-        return self.status != MatrixStatusChoices.DRAFT
 
-    @classmethod
-    def access_filter(cls, context, action):
-        # An approved (or superseded) version is a record: it is never changed or
-        # deleted through the app; editing starts a new version.
-        condition = context.ecosystem_scoped(action)
-        if action in ("change", "delete"):
-            condition &= Q(status=MatrixStatusChoices.DRAFT)
-        return condition
-
-
-class RaciActivity(models.Model):
+class RaciActivity(DraftChild, models.Model):
     matrix = models.ForeignKey(
         RaciMatrix, on_delete=models.CASCADE, related_name="activities", db_index=False
     )
@@ -199,14 +172,6 @@ class RaciActivity(models.Model):
     def __str__(self):
         return self.name
 
-    @classmethod
-    def access_filter(cls, context, action):
-        """Seen with its matrix; changed only while the matrix is a draft."""
-        condition = context.ecosystem_scoped(action, prefix="matrix__ecosystem")
-        if action != "view":
-            condition &= Q(matrix__status=MatrixStatusChoices.DRAFT)
-        return condition
-
     def clean(self):
         super().clean()
         unknown = set(self.must_be_owned_by or ()) - set(LayerChoices.values)
@@ -216,7 +181,7 @@ class RaciActivity(models.Model):
             )
 
 
-class RaciColumn(models.Model):
+class RaciColumn(DraftChild, models.Model):
     """A column: a role, or a named person."""
 
     matrix = models.ForeignKey(
@@ -257,14 +222,6 @@ class RaciColumn(models.Model):
     def __str__(self):
         return str(self.role.name if self.role_id else self.person)
 
-    @classmethod
-    def access_filter(cls, context, action):
-        """Seen with its matrix; changed only while the matrix is a draft."""
-        condition = context.ecosystem_scoped(action, prefix="matrix__ecosystem")
-        if action != "view":
-            condition &= Q(matrix__status=MatrixStatusChoices.DRAFT)
-        return condition
-
     @property
     def label(self) -> str:
         return str(self.role) if self.role_id else f"{self.person} ({self.person.organisation})"
@@ -285,8 +242,10 @@ class RaciColumn(models.Model):
             )
 
 
-class RaciAssignment(models.Model):
+class RaciAssignment(DraftChild, models.Model):
     """One cell: the letters a column holds for an activity."""
+
+    document_path = "activity__matrix"
 
     activity = models.ForeignKey(
         RaciActivity, on_delete=models.CASCADE, related_name="assignments", db_index=False
@@ -310,14 +269,6 @@ class RaciAssignment(models.Model):
 
     def __str__(self):
         return f"{self.activity} / {self.column}: {self.letters}"
-
-    @classmethod
-    def access_filter(cls, context, action):
-        """Seen with its matrix; changed only while the matrix is a draft."""
-        condition = context.ecosystem_scoped(action, prefix="activity__matrix__ecosystem")
-        if action != "view":
-            condition &= Q(activity__matrix__status=MatrixStatusChoices.DRAFT)
-        return condition
 
     def clean(self):
         super().clean()
@@ -389,8 +340,10 @@ class DataObject(EcosystemScopedModel):
         return self.name
 
 
-class AccessMatrix(EcosystemScopedModel):
+class AccessMatrix(VersionedDocument):
     """One version of the identity access matrix: roles x data objects -> level."""
+
+    lineage_fields = ("ecosystem",)
 
     ecosystem = models.ForeignKey(
         "siam.Ecosystem",
@@ -398,22 +351,6 @@ class AccessMatrix(EcosystemScopedModel):
         related_name="access_matrices",
         db_index=False,
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    status = models.CharField(
-        max_length=20,
-        choices=MatrixStatusChoices.choices,
-        default=MatrixStatusChoices.DRAFT,
-        editable=False,
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     note = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -437,19 +374,8 @@ class AccessMatrix(EcosystemScopedModel):
     def __str__(self):
         return f"Access matrix of {self.ecosystem} v{self.version}"
 
-    @property
-    def is_frozen(self) -> bool:
-        return self.status != MatrixStatusChoices.DRAFT
 
-    @classmethod
-    def access_filter(cls, context, action):
-        condition = context.ecosystem_scoped(action)
-        if action in ("change", "delete"):
-            condition &= Q(status=MatrixStatusChoices.DRAFT)
-        return condition
-
-
-class AccessGrant(models.Model):
+class AccessGrant(DraftChild, models.Model):
     matrix = models.ForeignKey(
         AccessMatrix, on_delete=models.CASCADE, related_name="grants", db_index=False
     )
@@ -471,14 +397,6 @@ class AccessGrant(models.Model):
 
     def __str__(self):
         return f"{self.role} / {self.data_object}: {self.level}"
-
-    @classmethod
-    def access_filter(cls, context, action):
-        """Seen with its matrix; changed only while the matrix is a draft."""
-        condition = context.ecosystem_scoped(action, prefix="matrix__ecosystem")
-        if action != "view":
-            condition &= Q(matrix__status=MatrixStatusChoices.DRAFT)
-        return condition
 
     def clean(self):
         super().clean()

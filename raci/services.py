@@ -16,17 +16,11 @@ from siam.choices import LayerChoices
 from . import rules
 from .choices import MatrixStatusChoices, ProcessChoices
 from .models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix, Role
+from .versioning import DraftExists, check_draft, lock_versions, mark_approved
+
+__all__ = ["DraftExists"]  # where the views and tests have always found it
 
 FIXED_HEADERS = ("phase", "activity", "process", "owned_by")
-
-
-class DraftExists(ValidationError):
-    """A new version was asked for while one is still a draft: ``draft`` is the one to
-    edit (the pages take the user there; the API answers 400)."""
-
-    def __init__(self, draft):
-        super().__init__(f"Version {draft.version} is still a draft: edit it instead.")
-        self.draft = draft
 
 
 @dataclass
@@ -84,14 +78,9 @@ def load(matrix: RaciMatrix, holders: bool = False) -> LoadedMatrix:
     return LoadedMatrix(matrix, activities, columns, cells)
 
 
-def _check_draft(matrix: RaciMatrix):
-    if matrix.is_frozen:
-        raise ValidationError("An approved matrix is frozen: create a new version to change it.")
-
-
 @transaction.atomic
 def set_cell(matrix: RaciMatrix, activity: RaciActivity, column: RaciColumn, value: str) -> str:
-    _check_draft(matrix)
+    check_draft(matrix)
     if activity.matrix_id != matrix.pk or column.matrix_id != matrix.pk:
         raise ValidationError("That cell is not part of this matrix.")
     try:
@@ -113,33 +102,18 @@ def set_cell(matrix: RaciMatrix, activity: RaciActivity, column: RaciColumn, val
 
 @transaction.atomic
 def approve(matrix: RaciMatrix, user) -> RaciMatrix:
-    _check_draft(matrix)
+    check_draft(matrix)
     found = rules.errors(load(matrix).findings())
     if found:
         raise ValidationError([f.message for f in found])
-    RaciMatrix.objects.filter(lineage=matrix.lineage, status=MatrixStatusChoices.APPROVED).update(
-        status=MatrixStatusChoices.SUPERSEDED
-    )
-    matrix.status = MatrixStatusChoices.APPROVED
-    matrix.approved_by = user
-    matrix.approved_at = timezone.now()
-    matrix._history_user = user
-    matrix.save()
-    return matrix
+    return mark_approved(matrix, user)
 
 
 @transaction.atomic
 def new_version(matrix: RaciMatrix, user=None) -> RaciMatrix:
     """A draft copy of ``matrix`` (usually the approved one) with the next number;
     ``DraftExists`` while one is a draft."""
-    # Locking the lineage's versions makes two clicks (or two tabs) wait for each
-    # other: the second sees the first's draft instead of failing on the constraint.
-    versions = list(
-        RaciMatrix.objects.select_for_update().filter(lineage=matrix.lineage).order_by("-version")
-    )
-    draft = next((v for v in versions if v.status == MatrixStatusChoices.DRAFT), None)
-    if draft is not None:
-        raise DraftExists(draft)
+    versions = lock_versions(RaciMatrix, **matrix.lineage_lookup())
     loaded = load(matrix)
     latest = versions[0]
     draft = RaciMatrix.objects.create(
@@ -300,7 +274,7 @@ def import_dataset(matrix: RaciMatrix, data: tablib.Dataset) -> ImportResult:
 
     All or nothing: any row-level error leaves the matrix as it was.
     """
-    _check_draft(matrix)
+    check_draft(matrix)
     loaded = load(matrix)
     columns = {c.label: c for c in loaded.columns}
     headers = [str(h or "").strip() for h in (data.headers or [])]
@@ -557,7 +531,7 @@ def save_as_template(matrix: RaciMatrix, name: str, owner, description: str = ""
 def place_activity(activity: RaciActivity) -> RaciActivity:
     """Save a new activity at the end of its phase (or of the matrix), so phases stay
     together in the grid."""
-    _check_draft(activity.matrix)
+    check_draft(activity.matrix)
     siblings = RaciActivity.objects.filter(matrix=activity.matrix)
     last_in_phase = (
         siblings.filter(phase=activity.phase)

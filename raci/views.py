@@ -46,6 +46,7 @@ from .models import (
     RaciTemplate,
     Role,
 )
+from .versioning import DraftExists
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -289,25 +290,40 @@ class CellView(MatrixMixin, View):
         return render(request, "raci/inc/cell_response.html", context)
 
 
-class ApproveView(MatrixMixin, ObjectActionView):
+class DocumentApproveView(ObjectActionView):
+    """Approve a draft version of a versioned document (``raci.versioning``) through
+    its service; refusals (rule errors, frozen) come back as messages."""
+
     required_action = ADD
+    approve = None  # the service: (document, user) -> document
 
-    def perform(self, request, matrix):
-        services.approve(matrix, request.user)
-        messages.success(request, f"Approved {matrix}: this version is now frozen.")
+    def perform(self, request, document):
+        type(self).approve(document, request.user)
+        messages.success(request, f"Approved {document}: this version is now frozen.")
 
 
-class NewVersionView(MatrixMixin, ObjectActionView):
+class DocumentNewVersionView(ObjectActionView):
+    """Start the next version as a draft; while one is a draft, go there instead."""
+
     required_action = ADD
+    new_version = None  # the service: (document, user) -> draft, or DraftExists
 
-    def perform(self, request, matrix):
+    def perform(self, request, document):
         try:
-            draft = services.new_version(matrix, request.user)
-        except services.DraftExists as exc:
+            draft = type(self).new_version(document, request.user)
+        except DraftExists as exc:
             messages.info(request, f"Version {exc.draft.version} is already a draft: edit it.")
             return redirect(exc.draft.get_absolute_url())
         messages.success(request, f"Started version {draft.version} as a draft.")
         return redirect(draft.get_absolute_url())
+
+
+class ApproveView(DocumentApproveView, MatrixMixin):
+    approve = staticmethod(services.approve)
+
+
+class NewVersionView(DocumentNewVersionView, MatrixMixin):
+    new_version = staticmethod(services.new_version)
 
 
 class CompareView(MatrixMixin, View):
@@ -763,25 +779,12 @@ class GrantView(AccessMatrixMixin, View):
         return render(request, "raci/inc/grant_response.html", context)
 
 
-class AccessApproveView(AccessMatrixMixin, ObjectActionView):
-    required_action = ADD
-
-    def perform(self, request, matrix):
-        identity.approve(matrix, request.user)
-        messages.success(request, f"Approved {matrix}: this version is now frozen.")
+class AccessApproveView(DocumentApproveView, AccessMatrixMixin):
+    approve = staticmethod(identity.approve)
 
 
-class AccessNewVersionView(AccessMatrixMixin, ObjectActionView):
-    required_action = ADD
-
-    def perform(self, request, matrix):
-        try:
-            draft = identity.start_version(matrix.ecosystem, request.user)
-        except services.DraftExists as exc:
-            messages.info(request, f"Version {exc.draft.version} is still a draft: edit it.")
-            return redirect(exc.draft.get_absolute_url())
-        messages.success(request, f"Started version {draft.version} as a draft.")
-        return redirect(draft.get_absolute_url())
+class AccessNewVersionView(DocumentNewVersionView, AccessMatrixMixin):
+    new_version = staticmethod(identity.new_version)
 
 
 class AccessCompareView(AccessMatrixMixin, View):

@@ -43,7 +43,27 @@ class MatrixFilterSet(filtersets.RaciMatrixFilterSet):
 
 
 class GovernMixin:
-    """Approve, version, compare: on the matrix as seen, governed by the integrator."""
+    """Approve, version, compare a versioned document (``raci.versioning``): on the
+    document as seen, governed by the integrator. ``document_services``: the module
+    whose ``approve(document, user)`` and ``new_version(document, user)`` do it."""
+
+    document_services = None
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve this draft version: it is frozen, and the one approved before is
+        superseded."""
+        document = self.document_services.approve(self.governed(pk), request.user)
+        return Response(self.get_serializer(document).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path="new-version")
+    def new_version(self, request, pk=None):
+        """A draft copy with the next version number (edit it, then approve it); a 400
+        while a version is a draft already."""
+        draft = self.document_services.new_version(self.governed(pk), request.user)
+        return Response(self.get_serializer(draft).data, status=201)
 
     def governed(self, pk):
         model = self.queryset.model
@@ -95,6 +115,7 @@ class RaciMatrixViewSet(GovernMixin, RestrictedModelViewSet):
     queryset = RaciMatrix.objects.select_related("ecosystem", "approved_by")
     serializer_class = serializers.RaciMatrixSerializer
     filterset_class = MatrixFilterSet
+    document_services = services
 
     def get_object(self):
         if self.action in ("retrieve", "update", "partial_update", "destroy"):
@@ -107,27 +128,6 @@ class RaciMatrixViewSet(GovernMixin, RestrictedModelViewSet):
         """Errors (which block approval) and warnings of the rules of the matrix's variant."""
         findings = services.load(self.get_object()).findings()
         return Response(serializers.FindingSerializer(findings, many=True).data)
-
-    @extend_schema(request=None, responses=serializers.RaciMatrixSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        matrix = self.governed(pk)
-        try:
-            services.approve(matrix, request.user)
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        return Response(self.get_serializer(matrix).data)
-
-    @extend_schema(request=None, responses=serializers.RaciMatrixSerializer)
-    @action(detail=True, methods=["post"], url_path="new-version")
-    def new_version(self, request, pk=None):
-        """A draft copy with the next version number (edit it, then approve it)."""
-        matrix = self.governed(pk)
-        try:
-            draft = services.new_version(matrix, request.user)
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        return Response(self.get_serializer(draft).data, status=201)
 
     @extend_schema(
         parameters=[
@@ -225,31 +225,12 @@ class AccessMatrixViewSet(GovernMixin, RestrictedModelViewSet):
     queryset = AccessMatrix.objects.select_related("ecosystem", "approved_by")
     serializer_class = serializers.AccessMatrixSerializer
     filterset_class = filtersets.AccessMatrixFilterSet
+    document_services = identity
 
     def get_object(self):
         if self.action in ("retrieve", "update", "partial_update", "destroy"):
             return RestrictedModelViewSet.get_object(self)
         return GovernMixin.get_object(self)
-
-    @extend_schema(request=None, responses=serializers.AccessMatrixSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        matrix = self.governed(pk)
-        try:
-            identity.approve(matrix, request.user)
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        return Response(self.get_serializer(matrix).data)
-
-    @extend_schema(request=None, responses=serializers.AccessMatrixSerializer)
-    @action(detail=True, methods=["post"], url_path="new-version")
-    def new_version(self, request, pk=None):
-        matrix = self.governed(pk)
-        try:
-            draft = identity.start_version(matrix.ecosystem, request.user)
-        except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
-        return Response(self.get_serializer(draft).data, status=201)
 
     @extend_schema(
         parameters=[OpenApiParameter("with", int, description="Other version's id")],
