@@ -161,3 +161,34 @@ def client_for(client):
         return client
 
     return make
+
+
+class QueryCount:
+    """The one way the suite measures queries: ``count(fetch)`` is how many queries a
+    request takes (checking its status); ``constant(fetch, grow)`` asserts that the
+    same request takes no more once ``grow()`` has added rows, and returns it."""
+
+    def __init__(self, assert_max):
+        self.assert_max = assert_max
+
+    def count(self, fetch, ok=(200,)) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            response = fetch()
+        assert response.status_code in ok, response
+        return len(captured)
+
+    def constant(self, fetch, grow, ok=(200,)):
+        small = self.count(fetch, ok)
+        grow()
+        with self.assert_max(small):
+            response = fetch()
+        assert response.status_code in ok, response
+        return response
+
+
+@pytest.fixture
+def query_count(django_assert_max_num_queries) -> QueryCount:
+    return QueryCount(django_assert_max_num_queries)

@@ -4,8 +4,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from slas.choices import EventKindChoices, SlaStateChoices
@@ -14,13 +12,6 @@ from slas.models import BusinessCalendar, Incident, IncidentSla, PriorityMatrix,
 from .conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-def queries(fetch):
-    with CaptureQueriesContext(connection) as captured:
-        response = fetch()
-    assert response.status_code == 200, response
-    return len(captured)
 
 
 def test_calendar_editor_saves_periods_and_holidays(sla, client_for):
@@ -188,7 +179,7 @@ def test_report_figures_match_the_sla_data(sla, client_for):
 
 
 def test_incident_pages_keep_a_constant_number_of_queries(
-    sla, client_for, django_assert_max_num_queries
+    sla, client_for, query_count, django_assert_max_num_queries
 ):
     client = client_for(sla.world.integrator_admin)
     first = sla.open()
@@ -202,7 +193,7 @@ def test_incident_pages_keep_a_constant_number_of_queries(
         "/api/slas/incident-slas/",
     ]
     client.get(urls[0])
-    baselines = [queries(lambda u=u: client.get(u)) for u in urls]
+    baselines = [query_count.count(lambda u=u: client.get(u)) for u in urls]
     for _ in range(12):
         incident = sla.open()
         sla.event(incident, at(0, 10), kind=EventKindChoices.HANDOFF, holder=sla.world.provider1)
