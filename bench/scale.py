@@ -139,15 +139,15 @@ def recompute(table, sample_size):
 
     fast = run(fast_ids)
     # The former write: every clock written back with bulk_update, changed or not.
-    real_update, real_values = services.update_rows, services.field_values
+    real_update, real_changed = services.update_rows, services._changed
     services.update_rows = lambda model, rows, fields: model.objects.bulk_update(
         rows, fields, batch_size=1000
     )
-    services.field_values = lambda row, fields: object()
+    services._changed = lambda stored, figures: True
     try:
         naive = rolled_back(lambda: run(naive_ids))
     finally:
-        services.update_rows, services.field_values = real_update, real_values
+        services.update_rows, services._changed = real_update, real_changed
     assert bulk.update_rows is real_update
     table.add(
         f"recompute of stored SLA state ({sample_size:,} random incidents)",
@@ -155,6 +155,23 @@ def recompute(table, sample_size):
         f"bulk_update of every row {naive:,.0f}/s",
         f"{fast / naive:.1f}x",
         met(fast >= 3000, "≥ 3,000/s"),
+    )
+    # The recompute stored new figures and marked the months of those incidents stale;
+    # the beat task rebuilds them within ten minutes. The pages are measured after it,
+    # as users would see them, and the rebuild itself is a figure.
+    from slas import rollups
+    from slas.models import SlaRollupMonth
+
+    stale = SlaRollupMonth.objects.exclude(built_version=F("version")).count()
+    started = time.perf_counter()
+    rebuilt = rollups.refresh()
+    seconds = time.perf_counter() - started
+    table.add(
+        "roll-up refresh after the recompute (the ten-minute beat task)",
+        f"{rebuilt} months rebuilt in {seconds:.1f} s",
+        f"{stale} months marked stale",
+        "",
+        "",
     )
 
 

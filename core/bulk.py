@@ -10,6 +10,8 @@ Callers pass only the rows that changed: the cheapest update is the one not sent
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+from operator import attrgetter
 
 from django.db import connections, models, router
 
@@ -56,5 +58,12 @@ def update_rows(
 def field_values(row: models.Model, fields: Sequence[str]) -> tuple:
     """The values of ``fields`` as stored (foreign keys by id), to tell whether a row
     changed since it was read."""
-    meta = row._meta
-    return tuple(getattr(row, meta.get_field(name).attname) for name in fields)
+    return _getter(type(row), tuple(fields))(row)
+
+
+@lru_cache(maxsize=256)
+def _getter(model: type[models.Model], fields: tuple[str, ...]):
+    # Asked for every row of a batch: the attribute names are looked up once per model.
+    names = [model._meta.get_field(name).attname for name in fields]
+    getter = attrgetter(*names)
+    return getter if len(names) > 1 else (lambda row: (getter(row),))

@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 MINUTES_PER_DAY = 24 * 60
@@ -32,6 +33,7 @@ Period = tuple[int, int]  # minutes since local midnight: [start, end), end <= 1
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 ONE_DAY = timedelta(days=1)
+_START, _END = itemgetter(0), itemgetter(1)
 
 
 def _micros(moment: datetime) -> int:
@@ -120,6 +122,39 @@ class WorkingCalendar:
         index.cover(start, a)
         index.cover(end, b)
         return (index.cumulative(b) - index.cumulative(a)) / 1_000_000
+
+    def lay_out(self, first: date, end: date) -> None:
+        """Lay out the working spans of the local days [first, end) now (answers stay
+        the same; instants outside are still laid out when asked about)."""
+        if not self.always_open:
+            self._index.lay_out(first, end)
+
+    def working_seconds_of(self, spans: list[tuple[datetime, datetime]]) -> list[float]:
+        """``working_seconds`` of each (start, end) span, in order; spans that follow one
+        another (one's end the next one's start, as the stretches of a timeline do) place
+        their shared instant in the calendar once."""
+        if self.always_open:
+            return [max((end - start).total_seconds(), 0.0) for start, end in spans]
+        if not spans:
+            return []
+        index = self._index
+        # The earliest instant first: laying out days backwards renumbers the
+        # cumulative time, laying them out forwards does not, so after these two calls
+        # every cumulative figure below is on the same footing.
+        index.cover(min(spans, key=_START)[0])
+        index.cover(max(spans, key=_END)[1])
+        cumulative = index.cumulative
+        result = []
+        previous_end = None
+        previous_total = 0
+        for start, end in spans:
+            if end <= start:
+                result.append(0.0)
+                continue
+            before = previous_total if start == previous_end else cumulative(_micros(start))
+            previous_end, previous_total = end, cumulative(_micros(end))
+            result.append((previous_total - before) / 1_000_000)
+        return result
 
     def advance(self, start: datetime, seconds: float) -> datetime | None:
         """The instant at which ``seconds`` of working time have passed since ``start``.
@@ -227,6 +262,18 @@ class _SpanIndex:
             self._set(spans + list(zip(self.starts, self.ends, strict=True)))
         if day + ONE_DAY >= self.end_day:
             self.extend_forward(until=day + 2 * ONE_DAY)
+
+    def lay_out(self, first: date, end: date) -> None:
+        if self.first_day is None:
+            self.first_day, self.end_day = first, end
+            self._set(self._lay_out(first, end))
+            self._refresh_bounds()
+            return
+        if first < self.first_day:
+            self._cover_day(first + ONE_DAY)
+        if end > self.end_day:
+            self.extend_forward(until=end)
+        self._refresh_bounds()
 
     def _next_chunk(self) -> timedelta:
         self.chunk = min(self.chunk * 2, timedelta(days=self.MAX_CHUNK_DAYS))

@@ -18,10 +18,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from operator import attrgetter
+from typing import NamedTuple
 
 from .calendar import WorkingCalendar
 
 ANY_HOLDER = object()
+_AT = attrgetter("at")
 
 
 class ClockState(StrEnum):
@@ -32,15 +35,15 @@ class ClockState(StrEnum):
     BREACHED = "breached"
 
 
-@dataclass(frozen=True)
-class TimelinePoint:
+# Points and segments are named tuples rather than frozen dataclasses: a recompute
+# builds millions of them, and a tuple is built several times faster.
+class TimelinePoint(NamedTuple):
     at: datetime
     status: str
     holder: int | None  # the party (organisation id) holding the incident, None when nobody does
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     start: datetime
     end: datetime
     status: str
@@ -108,27 +111,37 @@ def evaluate(
     party_seconds: dict[int | None, float] = defaultdict(float)
     budget: dict[int | None, float] = defaultdict(float)
 
-    ordered = sorted(points, key=lambda p: p.at)
+    ordered = sorted(points, key=_AT)
     if not ordered:
         return ClockResult(ClockState.NOT_STARTED, 0.0, target_seconds, None, crossings, None, None)
     clock_start = start_at if start_at is not None else ordered[0].at
     clock_end = min(now, stop_at) if stop_at is not None else now
 
+    # The timeline cut into stretches first, then the working time of every stretch that
+    # can count in one call: consecutive stretches share their boundary, so each instant
+    # is placed in the calendar once. A stopped stretch (resolved, closed) never counts
+    # and is not evaluated at all, so a ticket closed years ago costs nothing for the
+    # time since.
+    stretches = []
+    last_index = len(ordered) - 1
+    for index, point in enumerate(ordered):
+        seg_start = point.at if point.at > clock_start else clock_start
+        seg_end = ordered[index + 1].at if index < last_index else clock_end
+        if seg_end > clock_end:
+            seg_end = clock_end
+        if seg_end > seg_start:
+            stretches.append((seg_start, seg_end, point, point.status in stop_states))
+    business_times = iter(
+        calendar.working_seconds_of([(a, b) for a, b, _, stopped in stretches if not stopped])
+    )
+
     counted = 0.0
     last_counting_end = None
-    for index, point in enumerate(ordered):
-        seg_start = max(point.at, clock_start)
-        seg_end = ordered[index + 1].at if index + 1 < len(ordered) else clock_end
-        seg_end = min(seg_end, clock_end)
-        if seg_end <= seg_start:
-            continue
+    any_holder = holder is ANY_HOLDER
+    for seg_start, seg_end, point, stopped in stretches:
         paused = point.status in pause_states
-        stopped = point.status in stop_states
-        held = holder is ANY_HOLDER or point.holder == holder
-        # A stopped stretch (resolved, closed) never counts: not evaluated at all, so a
-        # ticket closed years ago costs nothing for the time since.
-        business = 0.0 if stopped else calendar.working_seconds(seg_start, seg_end)
-        counting = held and not paused and not stopped
+        business = 0.0 if stopped else next(business_times)
+        counting = (any_holder or point.holder == holder) and not paused and not stopped
         if not paused and not stopped:
             party_seconds[point.holder] += business
         if counting:

@@ -11,7 +11,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 import holidays as holidays_lib
@@ -98,6 +98,8 @@ class CalendarCache:
 #: years of days is most of a small recompute's cost; an edited calendar has another
 #: fingerprint, so it is built again.
 _kept_calendars = threading.local()
+#: How many years back a kept calendar knows its holidays without being built again.
+HISTORY_YEARS = 6
 
 
 def _calendar_fingerprint(calendar: BusinessCalendar) -> tuple:
@@ -117,10 +119,20 @@ def shared_working_calendar(calendar: BusinessCalendar, years: list[int]) -> Wor
     entry = kept.get(calendar.pk)
     if entry is not None and entry[0] == fingerprint and set(years) <= entry[1]:
         return entry[2]
+    asked = range(min(years), max(years) + 1)
+    # Holidays for the history a recompute may reach as well: a batch reaching one year
+    # further back would otherwise build the calendar (and lay out its spans) again.
+    this_year = timezone.now().year
+    wanted = set(years) | set(range(this_year - HISTORY_YEARS, this_year + 4))
     if entry is not None and entry[0] == fingerprint:
-        years = sorted(set(years) | entry[1])
-    years = list(range(min(years), max(years) + 1))
-    built = build_working_calendar(calendar, years)
+        wanted |= entry[1]
+    wanted = range(min(wanted), max(wanted) + 1)
+    built = build_working_calendar(calendar, wanted)
+    # Laid out over the years asked at once: growing the spans piece by piece as the
+    # instants of a five-year recompute arrive rebuilds them a dozen times.
+    # (``_years_around`` pads a year before and two after the instants it was given.)
+    built.lay_out(date(asked[0] + 1, 1, 1), date(max(asked[-1] - 1, asked[0] + 2), 1, 1))
+    years = wanted
     kept[calendar.pk] = (fingerprint, frozenset(years), built)
     return built
 
@@ -288,8 +300,16 @@ def recompute_incidents(incidents: Iterable[Incident], at: datetime | None = Non
             incident_id__in=incident_ids
         ).values_list("incident_id", "organisation_id"):
             holders[incident_id].add(organisation_id)
-        loaded = Incident.objects.filter(pk__in=incident_ids)
+        loaded = Incident.objects.filter(pk__in=incident_ids).only(*CLOCK_INPUTS)
         return store_clocks([(i, events[i.pk], holders[i.pk]) for i in loaded], at)
+
+
+#: What the clocks, the stored summary and the roll-ups read of an incident: a recompute
+#: loads only these (not the title, description and the rest of each row).
+CLOCK_INPUTS = (
+    "pk", "ecosystem_id", "service_id", "classification", "priority", "opened_at",
+    "responded_at", "change_approved_at", "sla_state", "next_due_at",
+)  # fmt: skip
 
 
 class TimelineRow(NamedTuple):
@@ -314,11 +334,19 @@ def store_clocks(
         return 0
     targets = _targets_by_ecosystem({i.ecosystem_id for i in incidents})
     calendars = CalendarCache(_years_around([i.opened_at for i in incidents] + [moment]))
+    # Stored clocks as plain rows: most come out unchanged, and a model instance per
+    # stored clock was a third of a recompute's time. Instances are made only for the
+    # rows that are written.
+    stored_rows = IncidentSla.objects.filter(incident_id__in=incident_ids).values_list(
+        *_CLOCK_KEY, *_CLOCK_FIGURES
+    )
     existing = {
-        (row.incident_id, row.target_id, row.metric): row
-        for row in IncidentSla.objects.filter(incident_id__in=incident_ids)
+        (incident_id, target_id, metric): (pk, breach_recorded, warning_recorded, tuple(stored))
+        for incident_id, target_id, metric, pk, breach_recorded, warning_recorded, *stored in (
+            stored_rows
+        )
     }
-    to_create, to_update, unchanged, keep = [], [], [], set()
+    to_create, to_update, summaries, keep = [], [], [], set()
     gaps: dict[int, list] = {}
     for incident, events, holder_ids in timelines:
         points = timeline_points(events)
@@ -327,58 +355,106 @@ def store_clocks(
             points, _gap_calendar(found, calendars), now=moment, stop_states=STOP_STATUSES
         )
         for applicable in found:
-            calendar = calendars.get(applicable.target.calendar)
+            target = applicable.target
+            calendar = calendars.get(target.calendar)
             for metric in (MetricChoices.RESPONSE, MetricChoices.RESOLUTION):
                 result = evaluate_clock(incident, points, applicable, metric, calendar, moment)
                 if result is None:
                     continue
-                key = (incident.pk, applicable.target.pk, metric)
+                key = (incident.pk, target.pk, metric)
                 keep.add(key)
-                row = existing.get(key)
-                if row is None:
-                    row = IncidentSla(
-                        incident=incident,
-                        target=applicable.target,
-                        metric=metric,
-                        provider_id=applicable.provider_id,
+                stored = existing.get(key)
+                figures = _figures(
+                    result, target, applicable.provider_id, stored is not None and stored[1]
+                )
+                summaries.append(
+                    _Summary(incident.pk, metric, applicable.provider_id, figures[0], figures[3])
+                )
+                values = dict(zip(_CLOCK_FIGURES, figures, strict=True))
+                if stored is None:
+                    to_create.append(
+                        IncidentSla(
+                            incident=incident,
+                            target=target,
+                            metric=metric,
+                            computed_at=moment,
+                            **values,
+                        )
                     )
-                    _apply(row, result, applicable.target, moment)
-                    to_create.append(row)
-                    continue
-                before = field_values(row, _CLOCK_FIGURES)
-                row.provider_id = applicable.provider_id
-                _apply(row, result, applicable.target, moment)
-                if field_values(row, _CLOCK_FIGURES) != before:
-                    to_update.append(row)
-                else:
-                    unchanged.append(row)
+                elif _changed(stored[3], figures):
+                    to_update.append(IncidentSla(pk=stored[0], computed_at=moment, **values))
     with transaction.atomic():
         IncidentSla.objects.bulk_create(to_create, batch_size=1000)
         update_rows(IncidentSla, to_update, (*_CLOCK_FIGURES, "computed_at"))
+        # A clock whose target no longer applies goes, unless it already recorded a
+        # warning or breach: that is history.
         stale = [
-            row.pk
-            for key, row in existing.items()
-            if key not in keep
-            and row.breach_recorded_at is None
-            and row.warning_1_recorded_at is None
+            pk
+            for key, (pk, breach_recorded, warning_recorded, _) in existing.items()
+            if key not in keep and breach_recorded is None and warning_recorded is None
         ]
         if stale:
             IncidentSla.objects.filter(pk__in=stale).delete()
         store_gaps(gaps, moment)
-        store_summaries(incidents, to_create + to_update + unchanged)
+        store_summaries(incidents, summaries)
         rollups.mark_incidents(incidents)
     return len(to_create) + len(to_update)
 
 
-#: What a recompute may change on a stored clock. A row whose figures come out the same
-#: is not written (its ``computed_at`` stays: the time its figures were last written).
+#: What a recompute may change on a stored clock (attribute names, in the order of
+#: ``_figures``). A row whose figures come out the same is not written (its
+#: ``computed_at`` stays: the time its figures were last written).
 _CLOCK_FIGURES = (
     "state", "counted_seconds", "target_seconds", "due_at", "warning_1_at", "warning_2_at",
-    "breach_at", "provider", "party_seconds", "recompute_pending_since",
+    "breach_at", "provider_id", "party_seconds", "recompute_pending_since",
 )  # fmt: skip
 
 
-def store_summaries(incidents: list[Incident], rows: list[IncidentSla]) -> None:
+_CLOCK_KEY = (
+    "incident_id", "target_id", "metric", "pk", "breach_recorded_at", "warning_1_recorded_at",
+)  # fmt: skip
+
+
+class _Summary(NamedTuple):
+    """What an incident's stored summary reads of each of its clocks."""
+
+    incident_id: int
+    metric: str
+    provider_id: int | None
+    state: str
+    due_at: datetime | None
+
+
+def _changed(stored: tuple, figures: tuple) -> bool:
+    return stored != figures
+
+
+def _figures(
+    result: ClockResult, target: ServiceLevelTarget, provider_id: int | None, breach_recorded
+) -> tuple:
+    """The stored figures of a clock (``_CLOCK_FIGURES``) from its evaluation."""
+    w1, w2 = target.thresholds
+    crossings = result.crossings
+    return (
+        # A recorded breach is never undone by a later edit of the target or calendar.
+        SlaStateChoices.BREACHED if breach_recorded else SlaStateChoices(result.state.value),
+        result.counted_seconds,
+        result.target_seconds,
+        result.due_at,
+        crossings.get(w1),
+        crossings.get(w2),
+        crossings.get(100),
+        provider_id,
+        {
+            ("none" if party is None else str(party)): round(seconds, 3)
+            for party, seconds in result.budget_by_party.items()
+            if seconds
+        },
+        None,  # recompute_pending_since: recomputed now
+    )
+
+
+def store_summaries(incidents: list[Incident], rows: list[_Summary]) -> None:
     """Write each incident's ``sla_state`` and ``next_due_at`` from its clocks, only
     where they changed (most recomputes change neither)."""
     state: dict[int, str] = {}
@@ -441,29 +517,6 @@ def store_gaps(gaps: dict[int, list], moment: datetime) -> None:
 
 
 _GAP_FIGURES = ("end", "business_seconds", "handed_over_by", "taken_by")
-
-
-def _apply(
-    row: IncidentSla, result: ClockResult, target: ServiceLevelTarget, now: datetime
-) -> None:
-    w1, w2 = target.thresholds
-    row.counted_seconds = result.counted_seconds
-    row.target_seconds = result.target_seconds
-    row.due_at = result.due_at
-    row.warning_1_at = result.crossings.get(w1)
-    row.warning_2_at = result.crossings.get(w2)
-    row.breach_at = result.crossings.get(100)
-    row.state = SlaStateChoices(result.state.value)
-    row.computed_at = now
-    row.party_seconds = {
-        ("none" if party is None else str(party)): round(seconds, 3)
-        for party, seconds in result.budget_by_party.items()
-        if seconds
-    }
-    row.recompute_pending_since = None
-    if row.breach_recorded_at is not None:
-        # A recorded breach is never undone by a later edit of the target or calendar.
-        row.state = SlaStateChoices.BREACHED
 
 
 # --- Incident operations --------------------------------------------------------------------

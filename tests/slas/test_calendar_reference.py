@@ -101,6 +101,45 @@ def test_one_calendar_answers_old_and_new_instants_in_any_order(which, start, mi
         assert calendar.working_seconds(a, b) == reference_minutes(calendar, a, b) * 60
 
 
+def fresh(calendar: WorkingCalendar) -> WorkingCalendar:
+    """The same calendar with nothing laid out yet."""
+    return WorkingCalendar(calendar.tz, calendar.week, calendar.holidays, calendar.always_open)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(range(len(CALENDARS))),
+    st.lists(
+        st.tuples(
+            st.datetimes(min_value=datetime(2021, 1, 1), max_value=datetime(2030, 12, 31)),
+            st.integers(min_value=-60, max_value=400 * 24 * 60),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_working_time_of_many_spans_at_once_equals_one_at_a_time(which, raw):
+    """``working_seconds_of`` (what the clock asks, once per timeline) gives each span's
+    working time, whether the spans follow one another or lie years apart in any order,
+    on a calendar that has laid out nothing yet or only other years."""
+    calendar = CALENDARS[which]
+    spans = []
+    for start, minutes, follows in raw:
+        start = start.replace(second=0, microsecond=0, tzinfo=UTC)
+        if follows and spans:
+            start = spans[-1][1]
+        spans.append((start, start + timedelta(minutes=minutes)))
+    expected = [fresh(calendar).working_seconds(a, b) for a, b in spans]
+    assert fresh(calendar).working_seconds_of(spans) == expected
+    warmed = fresh(calendar)
+    warmed.working_seconds(spans[0][0], spans[0][0] + timedelta(days=3))
+    assert warmed.working_seconds_of(spans) == expected
+    assert WorkingCalendar.twenty_four_seven().working_seconds_of(spans) == [
+        max((b - a).total_seconds(), 0.0) for a, b in spans
+    ]
+
+
 def test_holidays_and_deadlines_years_ahead():
     calendar = CALENDARS[0]
     christmas = datetime(2028, 12, 25, 7, tzinfo=UTC)  # a Monday, and a Dutch holiday
