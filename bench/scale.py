@@ -116,6 +116,13 @@ def calendar_and_clock(table, spans, clocks):
         + met(m["all_rate"] / m["reference_rate"] >= 100, "≥ 100x"),
     )
     table.add(
+        "SLA calendar laid out over five years (once per calendar and worker)",
+        f"{m['lay_out_ms']:.0f} ms",
+        "",
+        "",
+        "",
+    )
+    table.add(
         "SLA clock, new (≤ 30 days) / old (≥ 1 year) clocks",
         f"{m['new_rate']:,.0f} / {m['old_rate']:,.0f} per s",
         "",
@@ -138,6 +145,17 @@ def recompute(table, sample_size):
         return len(batch_ids) / (time.perf_counter() - started)
 
     fast = run(fast_ids)
+    # What repair_sla does: every incident in id order, 500 at a time (a repair of a
+    # million incidents reads the timelines in the order they were written).
+    first = Incident.objects.order_by("pk").values_list("pk", flat=True)[
+        Incident.objects.count() // 3
+    ]
+    consecutive = list(
+        Incident.objects.filter(pk__gte=first)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: sample_size * 3]
+    )
+    in_order = run(consecutive)
     # The former write: every clock written back with bulk_update, changed or not.
     real_update, real_changed = services.update_rows, services._changed
     services.update_rows = lambda model, rows, fields: model.objects.bulk_update(
@@ -154,7 +172,14 @@ def recompute(table, sample_size):
         f"{fast:,.0f} incidents/s",
         f"bulk_update of every row {naive:,.0f}/s",
         f"{fast / naive:.1f}x",
-        met(fast >= 3000, "≥ 3,000/s"),
+        met(fast >= 3000, "≥ 3,000/s") + " (scattered reads: the worst case)",
+    )
+    table.add(
+        f"repair in id order ({len(consecutive):,} consecutive incidents, as repair_sla)",
+        f"{in_order:,.0f} incidents/s",
+        f"random incidents {fast:,.0f}/s",
+        f"{in_order / fast:.1f}x",
+        met(in_order >= 3000, "≥ 3,000/s") + f" (a million in {1_000_000 / in_order / 60:.0f} min)",
     )
     # The recompute stored new figures and marked the months of those incidents stale;
     # the beat task rebuilds them within ten minutes. The pages are measured after it,

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.bulk import field_values, update_rows
+from core.bulk import update_rows
 from core.codes import allocate_number
 from core.commands import Write, save_command
 from siam.choices import ContractKindChoices, ContractStatusChoices
@@ -490,33 +490,38 @@ def store_gaps(gaps: dict[int, list], moment: datetime) -> None:
     has are removed."""
     from .models import OwnershipGap
 
+    # Stored gaps as plain rows, as the clocks are: instances only for what is written.
     existing = {
-        (row.incident_id, row.start): row
-        for row in OwnershipGap.objects.filter(incident_id__in=list(gaps))
+        (incident_id, start): (pk, tuple(stored))
+        for incident_id, start, pk, *stored in OwnershipGap.objects.filter(
+            incident_id__in=list(gaps)
+        ).values_list("incident_id", "start", "pk", *_GAP_FIGURES)
     }
     to_create, to_update, kept = [], [], set()
     for incident_id, found in gaps.items():
         for gap in found:
             key = (incident_id, gap.start)
             kept.add(key)
-            row = existing.get(key) or OwnershipGap(incident_id=incident_id, start=gap.start)
-            before = field_values(row, _GAP_FIGURES) if row.pk else None
-            row.end = gap.end
-            row.business_seconds = gap.business_seconds
-            row.handed_over_by_id = gap.handed_over_by
-            row.taken_by_id = gap.taken_by
-            if before is not None and field_values(row, _GAP_FIGURES) == before:
+            figures = (gap.end, gap.business_seconds, gap.handed_over_by, gap.taken_by)
+            stored = existing.get(key)
+            if stored is not None and stored[1] == figures:
                 continue
-            row.computed_at = moment
-            (to_update if row.pk else to_create).append(row)
-    gone = [row.pk for key, row in existing.items() if key not in kept]
+            row = OwnershipGap(
+                pk=stored[0] if stored else None,
+                incident_id=incident_id,
+                start=gap.start,
+                computed_at=moment,
+                **dict(zip(_GAP_FIGURES, figures, strict=True)),
+            )
+            (to_update if stored else to_create).append(row)
+    gone = [pk for key, (pk, _) in existing.items() if key not in kept]
     if gone:
         OwnershipGap.objects.filter(pk__in=gone).delete()
     OwnershipGap.objects.bulk_create(to_create, batch_size=1000)
     update_rows(OwnershipGap, to_update, (*_GAP_FIGURES, "computed_at"))
 
 
-_GAP_FIGURES = ("end", "business_seconds", "handed_over_by", "taken_by")
+_GAP_FIGURES = ("end", "business_seconds", "handed_over_by_id", "taken_by_id")
 
 
 # --- Incident operations --------------------------------------------------------------------
