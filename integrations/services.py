@@ -18,21 +18,19 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.commands import Write, save_command
-from core.system import get_system_user
 from core.tasks import enqueue_on_commit
 from requirements_app.models import FieldMapping, ValueMapping
 from siam.choices import SystemKindChoices
 from siam.models import Organisation
-from slas import services as sla_services
+from slas import timelines
 from slas.choices import ClassificationChoices, EventKindChoices, IncidentStatusChoices
 from slas.models import Incident, IncidentEvent, PriorityMatrix
 
@@ -59,11 +57,6 @@ EXTERNAL_KEY_FIELD = {
     SystemKindChoices.ZENDESK: "zendesk_id",
     SystemKindChoices.AZURE_DEVOPS: "azure_devops_id",
 }
-EVENT_FIELDS = ["at", "kind", "status", "holder", "note", "sequence"]
-INCIDENT_FIELDS = [
-    "title", "classification", "impact", "urgency", "priority", "status", "holder", "opened_at",
-    "responded_at", "resolved_at", "closed_at", "reopen_count",
-]  # fmt: skip
 
 
 # --- The ecosystem's vocabulary and the feed's dictionary ------------------------------------
@@ -115,20 +108,14 @@ class Pending:
     line: int | None = None
 
 
-@dataclass
-class TicketPlan:
-    """What the fold of one ticket asks to store."""
+@dataclass(eq=False)
+class _Ticket:
+    """One ticket of a batch: its link, the plan handed to the SLA context, and which
+    source event each timeline row stands for (written back once the rows exist)."""
 
     link: TicketLink
-    state: TicketState
-    opened_at: datetime
-    timeline: list[IncidentEvent]  # ordered, typed and projected rows together
-    created: list[IncidentEvent]  # rows to insert
+    plan: timelines.TimelinePlan
     source_links: list[tuple[SourceEvent, IncidentEvent]]
-
-    @property
-    def holder_ids(self) -> set[int]:
-        return {e.holder_id for e in self.timeline if e.holder_id}
 
 
 @dataclass
@@ -322,17 +309,12 @@ class Ingestor:
         return outcome
 
     def _rebuild(self, links: list[TicketLink], new_rows: list[SourceEvent], outcome) -> None:
-        """Fold each ticket from all its source events and store the result: new
-        incidents and timeline rows created, existing rows restated where the fold
-        moved them, the incidents' fields and SLA state recomputed. ``new_rows`` are
-        saved last, already pointing at their timeline rows (no second write)."""
-        sources = defaultdict(list)
-        for row in SourceEvent.objects.filter(ticket__in=links):
-            sources[row.ticket_id].append(row)
-        for row in new_rows:
-            sources[row.ticket_id].append(row)
-        for rows in sources.values():
-            rows.sort(key=lambda r: (r.at, r.sequence, r.key))
+        """Fold each ticket from all its source events and hand the result to the SLA
+        context (``slas.timelines``), which stores the incidents, their timeline rows,
+        holders and SLA state. What is this context's own is written here: the source
+        events pointing at their timeline rows (``new_rows`` saved last, already
+        pointing: no second write) and the ticket links."""
+        sources = self._sources(links, new_rows)
         # Locked like record_event locks them: an event typed in the app meanwhile waits.
         incidents = {
             i.pk: i
@@ -344,133 +326,137 @@ class Ingestor:
         for event in IncidentEvent.objects.filter(incident_id__in=incidents):
             events_by_incident[event.incident_id].append(event)
 
-        plans: list[TicketPlan] = []
-        to_update, refigured = [], set()
-        for link in links:
-            rows = sources[link.pk]
-            existing = events_by_incident.get(link.incident_id, [])
-            by_id = {event.pk: event for event in existing}
-            opened = next((e for e in existing if e.kind == EventKindChoices.OPENED), None)
-            linked = {row.timeline_event_id for row in rows} | {getattr(opened, "pk", None)}
-            typed = {f"typed-{e.pk}": e for e in existing if e.pk not in linked}
-            entries, state, opened_at = self._fold(rows, typed)
-            rows_by_key = {row.key: row for row in rows}
-            projected, created, source_links = [], [], []
-            for position, entry in enumerate(entries):
-                if entry.key in typed:
-                    # Typed in the app: its own facts stay; its state after is the fold's.
-                    event = typed[entry.key]
-                    if (event.status, event.holder_id) != (entry.status, entry.holder):
-                        event.status, event.holder_id = entry.status, entry.holder
-                        to_update.append(event)
-                    projected.append(event)
-                    continue
-                row = rows_by_key.get(entry.key)
-                event = opened if row is None else by_id.get(row.timeline_event_id)
-                desired = {
-                    "at": entry.at,
-                    "kind": entry.kind,
-                    "status": entry.status,
-                    "holder_id": entry.holder,
-                    "note": entry.note,
-                    "sequence": position,
-                }
-                if event is None:
-                    event = IncidentEvent(**desired)
-                    created.append(event)
-                elif any(getattr(event, name) != value for name, value in desired.items()):
-                    for name, value in desired.items():
-                        setattr(event, name, value)
-                    to_update.append(event)
-                projected.append(event)
-                if row is None:
-                    source_links.extend((r, event) for r in rows if r.created_ticket)
-                else:
-                    source_links.append((row, event))
-            timeline = sorted(projected, key=lambda e: (e.at, e.sequence, e.pk or float("inf")))
-            latest = max(
-                (r for r in rows if r.extra), key=lambda r: (r.at, r.sequence), default=None
+        tickets = [
+            self._project(
+                link,
+                sources[link.pk],
+                incidents.get(link.incident_id),
+                events_by_incident.get(link.incident_id, []),
             )
-            if latest is not None and link.source_figures != latest.extra:
-                link.source_figures = latest.extra
-                refigured.add(link.key)
-            plans.append(TicketPlan(link, state, opened_at, timeline, created, source_links))
+            for link in links
+        ]
+        refigured = [link for link in links if self._refigure(link, sources[link.pk])]
+        new = [ticket for ticket in tickets if ticket.plan.incident is None]
+        references = self._references([ticket.link.key for ticket in new])
+        key_column = EXTERNAL_KEY_FIELD.get(self.feed.system.kind)
+        for ticket in new:
+            ticket.plan.reference = references[ticket.link.key]
+            if key_column:
+                ticket.plan.external_key = (key_column, ticket.link.key)
 
-        # New incidents in one go, with their history.
-        system = get_system_user()
-        new_plans = [plan for plan in plans if plan.link.incident_id is None]
-        references = self._references([plan.link.key for plan in new_plans])
-        fresh = []
-        for plan in new_plans:
-            incident = Incident(
-                ecosystem=self.ecosystem,
-                reference=references[plan.link.key],
-                service_id=self.feed.service_id,
-            )
-            if field_name := EXTERNAL_KEY_FIELD.get(self.feed.system.kind):
-                setattr(incident, field_name, plan.link.key[:50])
-            self._set_fields(incident, plan)
-            fresh.append(incident)
-        if fresh:
-            fresh = bulk_create_with_history(fresh, Incident, default_user=system)
-            for plan, incident in zip(new_plans, fresh, strict=True):
-                plan.link.incident = incident
-                incidents[incident.pk] = incident
-        outcome.incidents_created += len(fresh)
+        stored = timelines.store_timelines(
+            [ticket.plan for ticket in tickets],
+            ecosystem=self.ecosystem,
+            service_id=self.feed.service_id,
+            matrix=self.matrix,
+            untitled=self.tool,
+        )
+        outcome.incidents_created += stored.opened
+        outcome.incidents_updated += stored.updated
 
-        changed, new_keys = [], {plan.link.key for plan in new_plans}
-        for plan in plans:
-            if plan.link.key in new_keys:
-                continue
-            incident = incidents[plan.link.incident_id]
-            before = self._snapshot(incident)
-            self._set_fields(incident, plan)
-            if self._snapshot(incident) != before:
-                changed.append(incident)
-        if changed:
-            bulk_update_with_history(
-                changed, Incident, INCIDENT_FIELDS, batch_size=500, default_user=system
-            )
-        outcome.incidents_updated += len(plans) - len(fresh)
-
-        # Timeline rows: the missing ones created, the moved ones restated.
-        new_events = []
-        for plan in plans:
-            for event in plan.created:
-                event.incident_id = plan.link.incident_id
-            new_events.extend(plan.created)
-        IncidentEvent.objects.bulk_create(new_events, batch_size=1000)
-        # Restating a projected row is the one update a timeline row gets (module docstring).
-        IncidentEvent.objects.bulk_update(to_update, EVENT_FIELDS, batch_size=1000)
+        for ticket in new:
+            ticket.link.incident = ticket.plan.incident
         relinked = []
-        for plan in plans:
-            for row, event in plan.source_links:
+        for ticket in tickets:
+            for row, event in ticket.source_links:
                 if row.timeline_event_id != event.pk:
                     row.timeline_event_id = event.pk
                     if row.pk:
                         relinked.append(row)
         SourceEvent.objects.bulk_update(relinked, ["timeline_event"], batch_size=1000)
         insert_rows(new_rows)
+        refigured_keys = {link.key for link in refigured}
         update_rows(
-            [link for link in links if link.key in new_keys or link.key in refigured],
+            [ticket.link for ticket in new if ticket.link.key not in refigured_keys] + refigured,
             ["incident", "source_figures"],
-        )
-        through = Incident.holders.through
-        through.objects.bulk_create(
-            [
-                through(incident_id=plan.link.incident_id, organisation_id=holder)
-                for plan in plans
-                for holder in plan.holder_ids
-            ],
-            ignore_conflicts=True,
-        )
-        sla_services.store_clocks(
-            [(incidents[plan.link.incident_id], plan.timeline, plan.holder_ids) for plan in plans]
         )
 
     @staticmethod
-    def _snapshot(incident: Incident) -> tuple:
-        return tuple(getattr(incident, f"{n}_id" if n == "holder" else n) for n in INCIDENT_FIELDS)
+    def _sources(links: list[TicketLink], new_rows: list[SourceEvent]) -> dict[int, list]:
+        """Every ticket's source events, stored and new, in the order they happened."""
+        sources = defaultdict(list)
+        for row in SourceEvent.objects.filter(ticket__in=links):
+            sources[row.ticket_id].append(row)
+        for row in new_rows:
+            sources[row.ticket_id].append(row)
+        for rows in sources.values():
+            rows.sort(key=lambda r: (r.at, r.sequence, r.key))
+        return sources
+
+    def _project(
+        self,
+        link: TicketLink,
+        rows: list[SourceEvent],
+        incident: Incident | None,
+        existing: list[IncidentEvent],
+    ) -> _Ticket:
+        """The fold of one ticket as timeline rows: the stored rows it keeps (restated
+        where the fold moved them), the ones it adds, and which source event each
+        row stands for."""
+        by_id = {event.pk: event for event in existing}
+        opened = next((e for e in existing if e.kind == EventKindChoices.OPENED), None)
+        linked = {row.timeline_event_id for row in rows} | {getattr(opened, "pk", None)}
+        typed = {f"typed-{e.pk}": e for e in existing if e.pk not in linked}
+        entries, state, opened_at = self._fold(rows, typed)
+        rows_by_key = {row.key: row for row in rows}
+        projected, created, restated, source_links = [], [], [], []
+        for position, entry in enumerate(entries):
+            if entry.key in typed:
+                # Typed in the app: its own facts stay; its state after is the fold's.
+                event = typed[entry.key]
+                if (event.status, event.holder_id) != (entry.status, entry.holder):
+                    event.status, event.holder_id = entry.status, entry.holder
+                    restated.append(event)
+                projected.append(event)
+                continue
+            row = rows_by_key.get(entry.key)
+            event = opened if row is None else by_id.get(row.timeline_event_id)
+            desired = {
+                "at": entry.at,
+                "kind": entry.kind,
+                "status": entry.status,
+                "holder_id": entry.holder,
+                "note": entry.note,
+                "sequence": position,
+            }
+            if event is None:
+                event = IncidentEvent(**desired)
+                created.append(event)
+            elif any(getattr(event, name) != value for name, value in desired.items()):
+                for name, value in desired.items():
+                    setattr(event, name, value)
+                restated.append(event)
+            projected.append(event)
+            if row is None:
+                source_links.extend((r, event) for r in rows if r.created_ticket)
+            else:
+                source_links.append((row, event))
+        facts = timelines.TicketFacts(
+            title=state.title,
+            classification=state.classification,
+            impact=state.impact,
+            urgency=state.urgency,
+            priority=state.priority,
+            opened_at=opened_at,
+        )
+        plan = timelines.TimelinePlan(
+            facts=facts,
+            timeline=sorted(projected, key=lambda e: (e.at, e.sequence, e.pk or float("inf"))),
+            created=created,
+            restated=restated,
+            incident=incident,
+        )
+        return _Ticket(link, plan, source_links)
+
+    @staticmethod
+    def _refigure(link: TicketLink, rows: list[SourceEvent]) -> bool:
+        """Keep the tool's own SLA figures of its latest event that has any on the
+        link; whether they changed."""
+        latest = max((r for r in rows if r.extra), key=lambda r: (r.at, r.sequence), default=None)
+        if latest is None or link.source_figures == latest.extra:
+            return False
+        link.source_figures = latest.extra
+        return True
 
     def _fold(self, rows: list[SourceEvent], typed: dict[str, IncidentEvent]):
         creations = [row for row in rows if row.created_ticket]
@@ -507,23 +493,6 @@ class Ingestor:
             changes, opened_at=opened_at, initial=initial, tool=self.tool, labels=self.labels
         )
         return entries, state, opened_at
-
-    def _set_fields(self, incident: Incident, plan: TicketPlan) -> None:
-        state, opened_at = plan.state, plan.opened_at
-        incident.title = (state.title or f"{self.tool} {incident.reference}")[:300]
-        incident.classification = state.classification or ClassificationChoices.INCIDENT
-        incident.impact = state.impact
-        incident.urgency = state.urgency
-        incident.opened_at = opened_at
-        # A manual override in the app (recorded with its reason) outranks the tool.
-        if not incident.priority_overridden:
-            priority = state.priority
-            if priority is None and state.impact and state.urgency:
-                priority = self.matrix.priority_for(state.impact, state.urgency)
-            # A tool that gives neither priority nor impact and urgency: the matrix's
-            # lowest, until an event says otherwise.
-            incident.priority = priority or self.matrix.priorities[-1]
-        sla_services.derive_from_timeline(incident, plan.timeline)
 
     def _references(self, keys: list[str]) -> dict[str, str]:
         """The tool's key is the incident's reference, unless it is taken (by another

@@ -133,3 +133,65 @@ def test_the_imports_between_apps_form_no_cycle():
 
     cycles = sorted(app for app in graph if app in reaches(app))
     assert cycles == []
+
+
+#: What writes a row, called on a model, its manager or a relation of it.
+WRITES = {
+    "save", "delete", "create", "get_or_create", "update_or_create", "update",
+    "bulk_create", "bulk_update", "bulk_create_with_history", "bulk_update_with_history",
+}  # fmt: skip
+
+
+def writes_in(source: str, owner: str) -> list[tuple[int, str]]:
+    """Calls in ``source`` that write a model imported from ``owner``'s models
+    (``Model.objects.…``, ``Model.relation.through.objects.…``, or the model handed
+    to a helper such as ``bulk_create_with_history``)."""
+    tree = ast.parse(source)
+    models = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == f"{owner}.models"
+        for alias in node.names
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+        if name not in WRITES:
+            continue
+        receiver = node.func
+        while isinstance(receiver, ast.Attribute | ast.Call):  # through .filter(…) too
+            receiver = receiver.value if isinstance(receiver, ast.Attribute) else receiver.func
+        handed = {arg.id for arg in node.args if isinstance(arg, ast.Name)}
+        if {getattr(receiver, "id", None), *handed} & models:
+            found.append((node.lineno, name))
+    return sorted(found)
+
+
+def test_the_write_scan_sees_writes_to_another_apps_tables():
+    source = """
+from slas.models import Incident, IncidentEvent
+Incident.objects.filter(pk=1).select_for_update()
+IncidentEvent(at=None).kind
+Incident.objects.bulk_create([])
+Incident.holders.through.objects.bulk_create([])
+bulk_create_with_history([], Incident)
+IncidentEvent.objects.filter(pk=1).update(note="")
+"""
+    assert [name for _, name in writes_in(source, "slas")] == [
+        "bulk_create", "bulk_create", "bulk_create_with_history", "update",
+    ]  # fmt: skip
+
+
+def test_ingestion_writes_the_sla_tables_only_through_the_sla_service():
+    """``integrations`` folds tickets into plans and hands them to ``slas.timelines``,
+    which stores incidents, timeline rows, holders and clocks."""
+    root = Path(apps.get_app_config("integrations").path)
+    found = [
+        (str(path.relative_to(root)), *write)
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        for write in writes_in(path.read_text(), "slas")
+    ]
+    assert found == []
