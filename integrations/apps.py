@@ -1,5 +1,5 @@
 from core import registry
-from core.registry import MenuGroup
+from core.registry import MenuGroup, Panel
 
 
 class IntegrationsConfig(registry.FeatureConfig):
@@ -22,6 +22,14 @@ class IntegrationsConfig(registry.FeatureConfig):
     api_path = "integrations"
     demo = "integrations.demo"
     commands = ("integrations.services",)
+    panels = (
+        Panel(
+            model="slas.incident",
+            slot="facts",
+            template="integrations/panels/incident_ticket.html",
+            context="integrations.panels.incident_ticket",
+        ),
+    )
 
     def ready(self):
         super().ready()

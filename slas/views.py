@@ -212,7 +212,6 @@ class IncidentView(ObjectView):
         "known_error",
         "change_approved_by",
         "priority_override_by",
-        "ticket_link",
     ).prefetch_related(
         Prefetch(
             "events",

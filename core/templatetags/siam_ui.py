@@ -4,8 +4,12 @@ from collections import defaultdict
 
 from django import template
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from core.registry import panels_for
 
 register = template.Library()
 
@@ -118,3 +122,17 @@ def pdf_static(path):
     from core.pdf import static_file_url
 
     return static_file_url(path)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, instance, slot):
+    """The panels other apps contribute to this page's ``slot`` (``core.registry.Panel``)."""
+    request = context.get("request")
+    rendered = []
+    for panel, panel_context in panels_for(instance._meta.label_lower, slot):
+        values = panel_context(request, instance)
+        if values is not None:
+            rendered.append(
+                render_to_string(panel.template, {"object": instance, **values}, request=request)
+            )
+    return mark_safe("".join(rendered))

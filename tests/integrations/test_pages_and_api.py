@@ -157,6 +157,30 @@ def test_detail_pages(feeds, client_for):
     assert "Fed by" in page
 
 
+def test_the_incident_page_shows_the_tools_ticket_from_the_integrations_panel(feeds, client_for):
+    """The incident page names no feed: integrations contributes the panel
+    (``core.registry.Panel``), and links the feed only for who may see it."""
+    traffic(feeds, 1)
+    link = InboundEvent.objects.filter(state=InboundStateChoices.APPLIED).first().ticket
+    url = link.incident.get_absolute_url()
+    page = client_for(feeds.world.integrator_admin).get(url).content.decode()
+    assert f'ServiceNow ticket</dt><dd class="col-7">{link.key}' in page
+    assert link.feed.get_absolute_url() in page
+
+    # The customer sees its incident and the tool's key, not the integrator's feed.
+    response = client_for(feeds.world.customer_viewer).get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert link.key in page and "Fed by" in page
+    assert link.feed.get_absolute_url() not in page
+
+    # An incident typed in the app has no such panel.
+    link.incident = None
+    link.save()
+    page = client_for(feeds.world.integrator_admin).get(url).content.decode()
+    assert "Fed by" not in page
+
+
 def test_creating_a_feed_shows_its_secret_once_and_it_works(
     sla, client_for, django_capture_on_commit_callbacks
 ):

@@ -1,0 +1,23 @@
+"""What ingestion adds to other apps' pages (``core.registry.Panel``, declared on the
+app's config): the incident page does not know that a tool feeds it."""
+
+from __future__ import annotations
+
+from core.querysets import VIEW
+
+from .models import TicketFeed, TicketLink
+from .services import TOOL_LABELS
+
+
+def incident_ticket(request, incident) -> dict | None:
+    """The tool's ticket an incident follows: its key, the feed, the tool's own SLA
+    figures. The feed is linked only for a user who may see it."""
+    link = TicketLink.objects.filter(incident=incident).select_related("feed__system").first()
+    if link is None:
+        return None
+    feeds = TicketFeed.objects.restrict(getattr(request, "user", None), VIEW)
+    return {
+        "link": link,
+        "tool": TOOL_LABELS.get(link.feed.system.kind, link.feed.system.kind),
+        "may_view_feed": feeds.filter(pk=link.feed_id).exists(),
+    }
