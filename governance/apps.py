@@ -27,3 +27,7 @@ class GovernanceConfig(registry.FeatureConfig):
     api_path = "governance"
     demo = "governance.demo"
     commands = ("governance.services",)
+
+    def ready(self):
+        super().ready()
+        from . import traceability  # noqa: F401 - registers the KPIs as measures

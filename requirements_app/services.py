@@ -4,6 +4,7 @@ and the data-dictionary checks — each in a constant number of queries."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -171,31 +172,47 @@ class TraceRow:
     use_cases: list  # (use case, suspect)
     criteria: list
     gaps: list[str] = field(default_factory=list)
-    kpis: list = field(default_factory=list)  # governance KPIs that show it met
+    #: What shows it met (governance's KPIs): items with a ``name`` and a URL.
+    measures: list = field(default_factory=list)
+
+
+#: The measures of requirements that apps built on this one keep (governance: its
+#: KPIs), registered with ``measured_by``: ``(requirement ids) -> {id: [measure]}``,
+#: one query each. This context names none of them.
+MEASURES: list = []
+
+
+def measured_by(function):
+    MEASURES.append(function)
+    return function
 
 
 def traceability(requirements) -> list[TraceRow]:
     """Pain point -> requirement -> stories / use cases -> criteria, with the gaps:
     a requirement with no story or use case, a story with no acceptance criteria, an
-    approved requirement with suspect links; then the KPIs (governance) that measure
-    it. Six queries whatever the size."""
+    approved requirement with suspect links; then what measures it (``MEASURES``).
+    Five queries, and one per measure, whatever the size."""
     requirements = requirements.prefetch_related(
         "pain_points",
         "criteria",
-        "kpis",
         Prefetch(
             "story_links",
             StoryLink.objects.select_related("story").prefetch_related("story__criteria"),
         ),
         Prefetch("use_case_links", UseCaseLink.objects.select_related("use_case")),
     )
+    requirements = list(requirements)
+    measures = defaultdict(list)
+    for measure in MEASURES:
+        for pk, items in measure([req.pk for req in requirements]).items():
+            measures[pk].extend(items)
     rows = []
     for req in requirements:
         stories = [(link.story, link.suspect) for link in req.story_links.all()]
         use_cases = [(link.use_case, link.suspect) for link in req.use_case_links.all()]
         row = TraceRow(
             req, list(req.pain_points.all()), stories, use_cases, list(req.criteria.all()),
-            kpis=list(req.kpis.all()),
+            measures=measures[req.pk],
         )  # fmt: skip
         if not stories and not use_cases:
             row.gaps.append("No user story or use case traces to it.")

@@ -214,3 +214,48 @@ def test_ingestion_writes_the_sla_tables_only_through_the_sla_service():
         for write in writes_in(path.read_text(), "slas")
     ]
     assert found == []
+
+
+def reverse_relation_uses(app: str, name: str) -> list[str]:
+    """Where ``app``'s code or templates follow the reverse relation ``name`` (in a
+    query, a prefetch, a lookup or a template loop)."""
+    patterns = [
+        rf"""_related\([^)]*["']{name}(["']|__)""",
+        rf"""["']{name}__\w""",
+        rf"\.{name}\.(all|filter|exclude|count|exists|first|order_by|values|values_list)\b",
+        rf"\.{name}\s*(%}}|}}}})",
+    ]
+    pattern = re.compile("|".join(patterns))  # [^)] spans lines: prefetch lists do
+    root = CORE.parent
+    paths = [*(root / app).rglob("*.py"), *(root / "templates" / app).rglob("*.html")]
+    found = []
+    for path in paths:
+        if "migrations" in path.parts:
+            continue
+        text = path.read_text()
+        for match in pattern.finditer(text):
+            found.append(f"{path.relative_to(root)}:{text.count(chr(10), 0, match.start()) + 1}")
+    return found
+
+
+def test_no_app_follows_a_relation_that_an_app_built_on_it_defines():
+    """A requirement's KPIs are governance's to give (``measured_by``): the
+    requirements context does not prefetch governance's ``kpis``."""
+    graph = app_imports()
+    found = []
+    for model in apps.get_models():
+        owner = model._meta.app_label
+        for relation in model._meta.get_fields():
+            if not (relation.is_relation and relation.concrete and relation.related_model):
+                continue
+            target = relation.related_model._meta.app_label
+            if target == owner or target not in PRODUCT_APPS or target not in graph.get(owner, ()):
+                continue
+            name = relation.remote_field.get_accessor_name()
+            if name and not name.endswith("+"):
+                found += [
+                    (f"{owner}.{relation.name}", use) for use in reverse_relation_uses(target, name)
+                ]
+    assert found == []
+    # The scan would see the former prefetch.
+    assert reverse_relation_uses("governance", "requirements")
