@@ -206,6 +206,89 @@ def server_errors(log_path: str) -> list[str]:
     return blocks
 
 
+def _print_answers(answers) -> Counter:
+    """The answers by kind, overall and by path; the counts by kind."""
+    kinds = Counter()
+    by_path = defaultdict(Counter)
+    for a in answers:
+        kind = a.outcome
+        if a.outcome == "503":
+            kind = "503 with Retry-After" if a.retry_after else "503 without Retry-After"
+        kinds[kind] += 1
+        by_path[a.path][kind] += 1
+    columns = ["200", "503 with Retry-After", "503 without Retry-After", "500"]
+    columns += sorted(k for k in kinds if k not in columns and k != "connection error")
+    columns.append("connection error")
+    print(f"\nanswers: {len(answers)}")
+    for kind in columns:
+        print(f"  {kind:<26} {kinds.get(kind, 0):>6}")
+    short = {"503 with Retry-After": "503+RA", "503 without Retry-After": "503-noRA"}
+    line = "{:<24}" + " {:>16}" * len(columns)
+    print("\nby path")
+    print(line.format("", *[short.get(c, c) for c in columns]))
+    for path in PATHS:
+        print(line.format(path, *[by_path[path].get(c, 0) for c in columns]))
+
+    return kinds
+
+
+def _print_recovery(answers, bad, timing) -> bool:
+    """When the answers went bad and came back; whether they did."""
+    retry_after = sorted({a.retry_after for a in answers if a.outcome == "503" and a.retry_after})
+    if retry_after:
+        print(f"\nRetry-After values on 503s: {', '.join(retry_after)} s")
+    recovered = True
+    if bad:
+        last_bad = max(bad, key=lambda a: a.ended)
+        first_bad = min(bad, key=lambda a: a.began)
+        good_after = [a for a in answers if a.outcome == "200" and a.began >= last_bad.ended]
+        print(
+            f"non-200 answers from {first_bad.began:.1f} s to {last_bad.ended:.1f} s "
+            f"(restart began at {timing['began']:.1f} s)"
+        )
+        if good_after:
+            back = good_after[0].ended
+            print(
+                f"answers were 200 again at {back:.1f} s, {back - timing['began']:.1f} s after "
+                f"the restart began, and stayed 200 ({len(good_after)} answers)"
+            )
+        else:
+            recovered = False
+            print("answers were NOT 200 again by the end")
+    else:
+        print("\nevery answer was 200: the restart went unnoticed")
+
+    return recovered
+
+
+def _verdict(bad, kinds, recovered, before, after) -> int:
+    """The other failures, the row counts, the server's errors, then the verdict (the
+    exit status)."""
+    others = [a for a in bad if a.outcome not in ("503", "500")]
+    for a in others[:10]:
+        print(f"  {a.outcome} at {a.began:.1f} s: GET {a.path} {a.detail[:200]}")
+
+    print("\nrows      before    after")
+    for table in TABLES:
+        mark = "" if before[table] == after[table] else "   CHANGED"
+        print(f"  {table:<28} {before[table]:>7} {after[table]:>7}{mark}")
+
+    errors = server_errors(os.environ.get("SIAM_GUNICORN_LOG", ""))
+    if kinds.get("500") or errors:
+        print(f"\n{kinds.get('500', 0)} answers were 500; from gunicorn's log:")
+        for block in errors[:5]:
+            print(block)
+            print("-" * 60)
+
+    reasons = [f"{kinds[kind]} {kind}" for kind in ("500", "connection error") if kinds.get(kind)]
+    if not recovered:
+        reasons.append("not 200 again by the end")
+    if before != after:
+        reasons.append("row counts changed")
+    print(f"\nverdict: {'FAILED (' + ', '.join(reasons) + ')' if reasons else 'PASSED'}")
+    return 1 if reasons else 0
+
+
 def main() -> int:
     force = "--force" in sys.argv[1:]
     others = other_connections()
@@ -260,75 +343,12 @@ def main() -> int:
     if down:
         print(f"pg_isready: not accepting connections from {down[0]:.1f} s to {down[-1]:.1f} s")
 
-    kinds = Counter()
-    by_path = defaultdict(Counter)
-    for a in answers:
-        kind = a.outcome
-        if a.outcome == "503":
-            kind = "503 with Retry-After" if a.retry_after else "503 without Retry-After"
-        kinds[kind] += 1
-        by_path[a.path][kind] += 1
-    columns = ["200", "503 with Retry-After", "503 without Retry-After", "500"]
-    columns += sorted(k for k in kinds if k not in columns and k != "connection error")
-    columns.append("connection error")
-    print(f"\nanswers: {len(answers)}")
-    for kind in columns:
-        print(f"  {kind:<26} {kinds.get(kind, 0):>6}")
-    short = {"503 with Retry-After": "503+RA", "503 without Retry-After": "503-noRA"}
-    line = "{:<24}" + " {:>16}" * len(columns)
-    print("\nby path")
-    print(line.format("", *[short.get(c, c) for c in columns]))
-    for path in PATHS:
-        print(line.format(path, *[by_path[path].get(c, 0) for c in columns]))
+    kinds = _print_answers(answers)
 
-    retry_after = sorted({a.retry_after for a in answers if a.outcome == "503" and a.retry_after})
-    if retry_after:
-        print(f"\nRetry-After values on 503s: {', '.join(retry_after)} s")
     bad = [a for a in answers if a.outcome != "200"]
-    recovered = True
-    if bad:
-        last_bad = max(bad, key=lambda a: a.ended)
-        first_bad = min(bad, key=lambda a: a.began)
-        good_after = [a for a in answers if a.outcome == "200" and a.began >= last_bad.ended]
-        print(
-            f"non-200 answers from {first_bad.began:.1f} s to {last_bad.ended:.1f} s "
-            f"(restart began at {timing['began']:.1f} s)"
-        )
-        if good_after:
-            back = good_after[0].ended
-            print(
-                f"answers were 200 again at {back:.1f} s, {back - timing['began']:.1f} s after "
-                f"the restart began, and stayed 200 ({len(good_after)} answers)"
-            )
-        else:
-            recovered = False
-            print("answers were NOT 200 again by the end")
-    else:
-        print("\nevery answer was 200: the restart went unnoticed")
+    recovered = _print_recovery(answers, bad, timing)
 
-    others = [a for a in bad if a.outcome not in ("503", "500")]
-    for a in others[:10]:
-        print(f"  {a.outcome} at {a.began:.1f} s: GET {a.path} {a.detail[:200]}")
-
-    print("\nrows      before    after")
-    for table in TABLES:
-        mark = "" if before[table] == after[table] else "   CHANGED"
-        print(f"  {table:<28} {before[table]:>7} {after[table]:>7}{mark}")
-
-    errors = server_errors(os.environ.get("SIAM_GUNICORN_LOG", ""))
-    if kinds.get("500") or errors:
-        print(f"\n{kinds.get('500', 0)} answers were 500; from gunicorn's log:")
-        for block in errors[:5]:
-            print(block)
-            print("-" * 60)
-
-    reasons = [f"{kinds[kind]} {kind}" for kind in ("500", "connection error") if kinds.get(kind)]
-    if not recovered:
-        reasons.append("not 200 again by the end")
-    if before != after:
-        reasons.append("row counts changed")
-    print(f"\nverdict: {'FAILED (' + ', '.join(reasons) + ')' if reasons else 'PASSED'}")
-    return 1 if reasons else 0
+    return _verdict(bad, kinds, recovered, before, after)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,34 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return f"{text}{'' if not unit else (unit if unit == '%' else ' ' + unit)}"
 
 
+def _value_range(values: list[float], y_min: float | None, y_max: float | None) -> tuple:
+    """The y axis: the given bounds, or the values' range with a margin."""
+    low = y_min if y_min is not None else (min(values) if values else 0)
+    high = y_max if y_max is not None else (max(values) if values else 1)
+    if high == low:
+        high, low = high + 1, low - 1
+    pad = (high - low) * 0.08
+    return (
+        (low if y_min is not None else low - pad),
+        (high if y_max is not None else high + pad),
+    )
+
+
+def _runs(points: list[float | None]) -> list[list[tuple[int, float]]]:
+    """The stretches of consecutive values (a None leaves a gap), with their positions."""
+    runs, run = [], []
+    for i, value in enumerate(points):
+        if value is None:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append((i, value))
+    if run:
+        runs.append(run)
+    return runs
+
+
 def line_chart(
     labels: list[str],
     series: list[tuple[str, list[float | None]]],
@@ -104,15 +132,7 @@ def line_chart(
     values = [v for _, points in series for v in points if v is not None]
     if target is not None:
         values.append(target)
-    low = y_min if y_min is not None else (min(values) if values else 0)
-    high = y_max if y_max is not None else (max(values) if values else 1)
-    if high == low:
-        high, low = high + 1, low - 1
-    pad = (high - low) * 0.08
-    low, high = (
-        (low if y_min is not None else low - pad),
-        (high if y_max is not None else high + pad),
-    )
+    low, high = _value_range(values, y_min, y_max)
     left, right, top, bottom = 48, 12, 12, 40 if len(series) > 1 else 28
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(labels) - 1, 1)
@@ -154,21 +174,11 @@ def line_chart(
         )
     for n, (name, points) in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
-        segment: list[str] = []
-        segments = []
-        for i, value in enumerate(points):
-            if value is None:
-                if segment:
-                    segments.append(segment)
-                segment = []
-                continue
-            segment.append(f"{x_of(i):.1f},{y_of(value):.1f}")
-        if segment:
-            segments.append(segment)
-        for seg in segments:
-            if len(seg) > 1:
+        for run in _runs(points):
+            if len(run) > 1:
+                coordinates = " ".join(f"{x_of(i):.1f},{y_of(value):.1f}" for i, value in run)
                 out.append(
-                    f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"/>'
+                    f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"/>'
                 )
         for i, value in enumerate(points):
             if value is not None:

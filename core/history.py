@@ -36,25 +36,22 @@ def _tracked_fields(model, history_model):
     return [f for f in model._meta.concrete_fields if f.name not in _IGNORED and f.attname in kept]
 
 
-def history_entries(instance, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    manager = getattr(instance, "history", None)
-    if manager is None:
-        return []
-    # One extra row so the oldest shown entry can still be diffed against its predecessor.
-    records = list(
-        manager.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    fields = _tracked_fields(type(instance), manager.model)
-
+def _related_labels(records, fields) -> dict:
+    """related model -> {pk: label} of every record the history points at, one query
+    per related model (a deleted one is missing and shown as deleted)."""
     related_ids = defaultdict(set)
     for record in records:
         for f in fields:
             if f.is_relation and getattr(record, f.attname) is not None:
                 related_ids[f.related_model].add(getattr(record, f.attname))
-    labels = {
+    return {
         model: {pk: str(obj) for pk, obj in model._base_manager.in_bulk(ids).items()}
         for model, ids in related_ids.items()
     }
+
+
+def _shown(labels: dict):
+    """A stored value as people read it."""
 
     def shown(f, value):
         if value in (None, ""):
@@ -67,6 +64,20 @@ def history_entries(instance, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
             return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
         return str(value)
 
+    return shown
+
+
+def history_entries(instance, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    manager = getattr(instance, "history", None)
+    if manager is None:
+        return []
+    # One extra row so the oldest shown entry can still be diffed against its predecessor.
+    records = list(
+        manager.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    fields = _tracked_fields(type(instance), manager.model)
+
+    shown = _shown(_related_labels(records, fields))
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

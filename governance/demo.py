@@ -74,9 +74,23 @@ def load(actor) -> DemoResult:
     if eco is None or Board.objects.filter(ecosystem=eco).exists():
         return result
     people = {p.name: p for p in Person.objects.filter(organisation_id__in=eco.party_ids())}
-    today = timezone.localdate()
-    this_month = today.replace(day=1)
+    this_month = timezone.localdate().replace(day=1)
+    steering_board = _boards(eco, people)
+    _meetings(eco, steering_board, people, actor)
+    _kpis(eco, actor, this_month)
+    _improvements(eco, people, actor)
+    _pods(eco, people)
+    _assessments(eco, people, this_month)
+    if not eco.logo:
+        eco._history_user = actor  # the audit trail names who changed it
+        eco.logo.save("infinity.svg", ContentFile(INFINITY_LOGO.encode()), save=True)
+    steering.generate(eco, add_months(this_month, -1), user=actor, scheduled=True)
+    result.created += 40
+    return result
 
+
+def _boards(eco, people) -> Board:
+    """The three boards, their members; the steering board is returned."""
     steering_board = Board.objects.create(
         ecosystem=eco, name="Monthly steering board", level="strategic", element="board", cadence="monthly",
         quorum=3, quorum_every_layer=True,
@@ -100,6 +114,12 @@ def load(actor) -> DemoResult:
     for name, layer in (("John", "integrator"), ("David", "provider"), ("Marco", "provider")):
         BoardMember.objects.create(board=standup, person=people[name], layer=layer)
 
+    return steering_board
+
+
+def _meetings(eco, steering_board, people, actor) -> None:
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
     # Steering meetings: three months held and closed, last month held (not closed yet:
     # one action still lacks a due date), this month planned.
     meetings = []
@@ -145,6 +165,8 @@ def load(actor) -> DemoResult:
     for meeting in meetings[:2]:
         services.close_meeting(meeting, actor)
 
+
+def _kpis(eco, actor, this_month) -> None:
     # KPIs, computed from the SLA data for the months the demo has, or entered by hand.
     first = add_months(this_month, -5)
     requirements = {r.title: r for r in Requirement.objects.filter(ecosystem=eco)}
@@ -164,6 +186,8 @@ def load(actor) -> DemoResult:
     for offset in range(5):
         services.compute_kpis(eco.pk, add_months(first, offset))
 
+
+def _improvements(eco, people, actor) -> None:
     for register, title, impact, complexity, cost, risk, status, owner, override in IMPROVEMENTS:
         item = ImprovementItem.objects.create(
             ecosystem=eco, register=register, title=title, business_impact=impact, complexity=complexity,
@@ -172,6 +196,8 @@ def load(actor) -> DemoResult:
         if override:
             services.override(item, override[0], override[1], people["Sophie"].user or actor)
 
+
+def _pods(eco, people) -> None:
     head = people["John"]
     connectors = Pod.objects.create(ecosystem=eco, name="Customer-facing integrations", focus="Zendesk ↔ Jira escalations for Mercuri.", head=head)  # fmt: skip
     for name, role, part_time in (("Elaine", "lead", False), ("David", "technologist", False), ("Maria", "analyst", False), ("Marco", "qa", True)):  # fmt: skip
@@ -182,14 +208,9 @@ def load(actor) -> DemoResult:
     for name, role in (("David", "technologist"), ("Marco", "analyst")):
         PodMember.objects.create(pod=devops, person=people[name], role=role)
 
+
+def _assessments(eco, people, this_month) -> None:
     baseline = {"gov_boards": 2, "gov_decisions": 1, "gov_contracts": 2, "mea_kpis": 1, "mea_e2e": 1, "mea_reports": 2, "peo_roles": 2, "peo_pods": 1, "peo_culture": 2, "pro_handoffs": 1, "pro_improvement": 1, "pro_knowledge": 2, "tec_integration": 0, "tec_mapping": 1, "tec_monitoring": 1}  # fmt: skip
     now = {**baseline, "gov_boards": 4, "gov_decisions": 4, "mea_kpis": 4, "mea_e2e": 4, "mea_reports": 3, "peo_roles": 4, "peo_pods": 3, "pro_handoffs": 3, "pro_improvement": 4, "tec_integration": 3, "tec_mapping": 4, "tec_monitoring": 2}  # fmt: skip
     Assessment.objects.create(ecosystem=eco, title="Baseline before the integration", assessed_on=add_months(this_month, -5), assessed_by=people["John"], answers=baseline)  # fmt: skip
     Assessment.objects.create(ecosystem=eco, title="After the Zendesk → Jira go-live", assessed_on=add_months(this_month, -1) + timedelta(days=20), assessed_by=people["John"], answers=now)  # fmt: skip
-
-    if not eco.logo:
-        eco._history_user = actor  # the audit trail names who changed it
-        eco.logo.save("infinity.svg", ContentFile(INFINITY_LOGO.encode()), save=True)
-    steering.generate(eco, add_months(this_month, -1), user=actor, scheduled=True)
-    result.created += 40
-    return result

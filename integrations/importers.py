@@ -266,6 +266,50 @@ def rows_of(lines: Iterable[str], required: tuple) -> Iterator[tuple[int, dict]]
 # --- Running an import ---------------------------------------------------------------------------
 
 
+class _Batches:
+    """An import's rows read into batches of events, each batch applied and counted in
+    one transaction (so a run cut off resumes after its last committed batch)."""
+
+    def __init__(self, run: ImportRun, ingestor: Ingestor, read_row, zone, progress):
+        self.run, self.ingestor, self.read_row, self.zone = run, ingestor, read_row, zone
+        self.progress = progress
+        self.events: list = []
+        self.rows = 0
+
+    def reject(self, line_number, ticket: str, reason: str) -> None:
+        run = self.run
+        run.rows_rejected += 1
+        if len(run.rejections) < MAX_KEPT_REJECTIONS:
+            run.rejections.append({"row": line_number, "ticket": ticket[:100], "reason": reason})
+
+    def read(self, line_number: int, row: dict) -> None:
+        self.run.rows_read += 1
+        self.rows += 1
+        try:
+            for event in self.read_row(row, self.zone):
+                pending = self.ingestor.translate(event)
+                pending.line = line_number
+                self.events.append(pending)
+        except (ParseError, MappingError, ValueError, TypeError) as exc:
+            ticket = (row.get("number") or row.get("Issue key") or "").strip()
+            self.reject(line_number, ticket, str(exc))
+
+    def flush(self) -> None:
+        run = self.run
+        with transaction.atomic():
+            outcome = self.ingestor.apply(self.events, import_run=run)
+            run.events_applied += outcome.applied
+            run.events_unchanged += len(outcome.duplicates)
+            for conflict in outcome.conflicts:
+                run.rows_conflicting += 1
+                self.reject(conflict.pending.line, conflict.pending.event.ticket, conflict.reason)
+            run.incidents_created += outcome.incidents_created
+            run.save()
+        if self.progress:
+            self.progress(self.rows)
+        self.events, self.rows = [], 0
+
+
 def import_lines(
     run: ImportRun,
     lines: Iterable[str],
@@ -291,45 +335,15 @@ def import_lines(
     run.state = ImportStateChoices.RUNNING
     run.started_at = run.started_at or timezone.now()
     run.save()
-    batch, rows_in_batch = [], 0
-
-    def reject(line_number, ticket: str, reason: str):
-        run.rows_rejected += 1
-        if len(run.rejections) < MAX_KEPT_REJECTIONS:
-            run.rejections.append({"row": line_number, "ticket": ticket[:100], "reason": reason})
-
-    def flush():
-        nonlocal batch, rows_in_batch
-        with transaction.atomic():
-            outcome = ingestor.apply(batch, import_run=run)
-            run.events_applied += outcome.applied
-            run.events_unchanged += len(outcome.duplicates)
-            for conflict in outcome.conflicts:
-                run.rows_conflicting += 1
-                reject(conflict.pending.line, conflict.pending.event.ticket, conflict.reason)
-            run.incidents_created += outcome.incidents_created
-            run.save()
-        if progress:
-            progress(rows_in_batch)
-        batch, rows_in_batch = [], 0
-
+    batches = _Batches(run, ingestor, read_row, zone, progress)
     try:
         for position, (line_number, row) in enumerate(rows_of(lines, required), start=1):
             if position <= rows_done:
                 continue
-            run.rows_read += 1
-            rows_in_batch += 1
-            try:
-                for event in read_row(row, zone):
-                    pending = ingestor.translate(event)
-                    pending.line = line_number
-                    batch.append(pending)
-            except (ParseError, MappingError, ValueError, TypeError) as exc:
-                ticket = (row.get("number") or row.get("Issue key") or "").strip()
-                reject(line_number, ticket, str(exc))
-            if rows_in_batch >= batch_rows:
-                flush()
-        flush()
+            batches.read(line_number, row)
+            if batches.rows >= batch_rows:
+                batches.flush()
+        batches.flush()
     except FileError as exc:
         run.state = ImportStateChoices.FAILED
         run.error = str(exc)

@@ -64,6 +64,17 @@ def load(actor) -> DemoResult:
         result.created += int(created)
         return obj
 
+    orgs, roles = _roles(eco, make)
+    john = get_user_model().objects.filter(username="john").first() or actor
+    result.created += _matrices(eco, orgs, roles, john)
+    result.created += _access_matrices(eco, roles, make, actor, john)
+    assert (
+        RaciMatrix.objects.filter(ecosystem=eco, status=MatrixStatusChoices.APPROVED).count() == 3
+    )
+    return result
+
+
+def _roles(eco, make) -> tuple[dict, dict]:
     orgs = {o.slug: o for o in Organisation.objects.filter(slug__in={r[0] for r in ROLES})}
     roles = {}
     for slug, name, layer, holders in ROLES:
@@ -74,13 +85,20 @@ def load(actor) -> DemoResult:
             {"acts_as": layer, "holders": people, "approves_changes": name == "Business Owner"},
         )
 
-    john = get_user_model().objects.filter(username="john").first() or actor
+    return orgs, roles
+
+
+def _matrices(eco, orgs, roles, john) -> int:
+    """The RACI matrices from the templates, one approved with a second version in
+    draft; how many were made."""
+    made = 0
     templates = {t.name: t for t in RaciTemplate.objects.filter(owner__isnull=True)}
 
     def from_template(name):
         template = templates[name]
         matrix = services.create_from_template(eco, name, template.content, template.variant)
-        result.created += 1
+        nonlocal made
+        made += 1
         return matrix
 
     # Incident management: Mercuri's service desk joins as a column, then approved.
@@ -121,6 +139,11 @@ def load(actor) -> DemoResult:
         services.approve(from_template(name), john)
     from_template("Cross-company integration project")
 
+    return made
+
+
+def _access_matrices(eco, roles, make, actor, john) -> int:
+    """The identity access matrix: v1 approved, v2 in draft; how many were made."""
     # Identity access matrix: v1 approved; v2 lets Global's resolvers write customer data.
     objects = [
         make(DataObject, {"ecosystem": eco, "name": name}, {"confidential": confidential})
@@ -141,8 +164,5 @@ def load(actor) -> DemoResult:
         identity.set_level(
             second, roles["Provider Resolver Team"], objects[3], AccessLevelChoices.WRITE
         )
-        result.created += 2
-    assert (
-        RaciMatrix.objects.filter(ecosystem=eco, status=MatrixStatusChoices.APPROVED).count() == 3
-    )
-    return result
+        return 2
+    return 0

@@ -104,8 +104,6 @@ class MatrixData:
 
 def check(matrix: MatrixData) -> list[Finding]:
     """Every error and warning of the matrix, row by row, then column by column."""
-    v = matrix.variant
-    findings: list[Finding] = []
     by_activity: dict[int, list[tuple[int, str]]] = defaultdict(list)
     by_column: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for (activity_id, column_id), letters in matrix.cells.items():
@@ -113,74 +111,79 @@ def check(matrix: MatrixData) -> list[Finding]:
             by_activity[activity_id].append((column_id, letters))
             by_column[column_id].append((activity_id, letters))
     columns = {c.id: c for c in matrix.columns}
-
+    findings: list[Finding] = []
     for activity in matrix.activities:
-        counts = Counter(letter for _, letters in by_activity[activity.id] for letter in letters)
-        for letter in v.exactly_one:
-            if counts[letter] != 1:
-                what = "no" if counts[letter] == 0 else f"{counts[letter]}"
-                findings.append(Finding(
-                    Level.ERROR, f"exactly_one_{letter}",
-                    f"“{activity.name}” has {what} {v.letters[letter]} ({letter}); it needs exactly one.", activity.id,
-                ))  # fmt: skip
-        for letter in v.at_least_one:
-            if counts[letter] == 0:
-                findings.append(Finding(
-                    Level.ERROR, f"at_least_one_{letter}",
-                    f"“{activity.name}” has no {v.letters[letter]} ({letter}); it needs at least one.", activity.id,
-                ))  # fmt: skip
-        for letter in v.at_most_one:
-            if counts[letter] > 1:
-                findings.append(Finding(
-                    Level.ERROR, f"at_most_one_{letter}",
-                    f"“{activity.name}” has {counts[letter]} {v.letters[letter]} ({letter}); at most one is allowed.", activity.id,
-                ))  # fmt: skip
-        if v.consulted_letter and counts[v.consulted_letter] > matrix.max_consulted:
-            findings.append(Finding(
-                Level.WARNING, "too_many_consulted",
-                f"“{activity.name}” consults {counts[v.consulted_letter]} roles; more than {matrix.max_consulted} slows it down.",
-                activity.id,
-            ))  # fmt: skip
-        if activity.must_be_owned_by:
-            for column_id, letters in by_activity[activity.id]:
-                column = columns.get(column_id)
-                if (
-                    column
-                    and v.owner_letter in letters
-                    and column.layer not in activity.must_be_owned_by
-                ):
-                    findings.append(Finding(
-                        Level.WARNING, "owner_layer",
-                        f"“{activity.name}” must be owned by the {' or '.join(sorted(activity.must_be_owned_by))}, "
-                        f"not by {column.name} ({column.layer}).", activity.id, column_id,
-                    ))  # fmt: skip
-
-    total = len(matrix.activities)
+        findings += _row_findings(matrix, activity, by_activity[activity.id], columns)
     for column in matrix.columns:
-        entries = by_column[column.id]
-        if not entries:
-            findings.append(
-                Finding(
-                    Level.WARNING,
-                    "empty_column",
-                    f"Nobody fills the column {column.name}.",
-                    None,
-                    column.id,
-                )
-            )
-            continue
-        letters = Counter(letter for _, cell in entries for letter in cell)
-        if v.worker_letter and letters[v.worker_letter] == 0:
+        findings += _column_findings(matrix, column, by_column[column.id])
+    return findings
+
+
+def _row_findings(matrix: MatrixData, activity, cells, columns) -> list[Finding]:
+    """One activity's row: the letters each variant requires, the consulted count, who
+    may own it."""
+    v = matrix.variant
+    findings = []
+    counts = Counter(letter for _, letters in cells for letter in letters)
+    for letter in v.exactly_one:
+        if counts[letter] != 1:
+            what = "no" if counts[letter] == 0 else f"{counts[letter]}"
             findings.append(Finding(
-                Level.WARNING, "no_work",
-                f"{column.name} is never {v.letters[v.worker_letter]} ({v.worker_letter}).", None, column.id,
+                Level.ERROR, f"exactly_one_{letter}",
+                f"“{activity.name}” has {what} {v.letters[letter]} ({letter}); it needs exactly one.", activity.id,
             ))  # fmt: skip
-        if total and letters[v.owner_letter] / total > matrix.owner_share_limit:
+    for letter in v.at_least_one:
+        if counts[letter] == 0:
             findings.append(Finding(
-                Level.WARNING, "owner_overload",
-                f"{column.name} is {v.letters[v.owner_letter]} for {letters[v.owner_letter]} of {total} activities "
-                f"(over {matrix.owner_share_limit:.0%}).", None, column.id,
+                Level.ERROR, f"at_least_one_{letter}",
+                f"“{activity.name}” has no {v.letters[letter]} ({letter}); it needs at least one.", activity.id,
             ))  # fmt: skip
+    for letter in v.at_most_one:
+        if counts[letter] > 1:
+            findings.append(Finding(
+                Level.ERROR, f"at_most_one_{letter}",
+                f"“{activity.name}” has {counts[letter]} {v.letters[letter]} ({letter}); at most one is allowed.", activity.id,
+            ))  # fmt: skip
+    if v.consulted_letter and counts[v.consulted_letter] > matrix.max_consulted:
+        findings.append(Finding(
+            Level.WARNING, "too_many_consulted",
+            f"“{activity.name}” consults {counts[v.consulted_letter]} roles; more than {matrix.max_consulted} slows it down.",
+            activity.id,
+        ))  # fmt: skip
+    if not activity.must_be_owned_by:
+        return findings
+    for column_id, letters in cells:
+        column = columns.get(column_id)
+        if column and v.owner_letter in letters and column.layer not in activity.must_be_owned_by:
+            findings.append(Finding(
+                Level.WARNING, "owner_layer",
+                f"“{activity.name}” must be owned by the {' or '.join(sorted(activity.must_be_owned_by))}, "
+                f"not by {column.name} ({column.layer}).", activity.id, column_id,
+            ))  # fmt: skip
+    return findings
+
+
+def _column_findings(matrix: MatrixData, column, entries) -> list[Finding]:
+    """One column: filled at all, doing work, not owning too much."""
+    v = matrix.variant
+    if not entries:
+        return [
+            Finding(Level.WARNING, "empty_column", f"Nobody fills the column {column.name}.", None, column.id)
+        ]  # fmt: skip
+    findings = []
+    total = len(matrix.activities)
+    letters = Counter(letter for _, cell in entries for letter in cell)
+    if v.worker_letter and letters[v.worker_letter] == 0:
+        findings.append(Finding(
+            Level.WARNING, "no_work",
+            f"{column.name} is never {v.letters[v.worker_letter]} ({v.worker_letter}).", None, column.id,
+        ))  # fmt: skip
+    if total and letters[v.owner_letter] / total > matrix.owner_share_limit:
+        findings.append(Finding(
+            Level.WARNING, "owner_overload",
+            f"{column.name} is {v.letters[v.owner_letter]} for {letters[v.owner_letter]} of {total} activities "
+            f"(over {matrix.owner_share_limit:.0%}).", None, column.id,
+        ))  # fmt: skip
     return findings
 
 

@@ -269,6 +269,26 @@ class ImportResult:
     errors: list[str]
 
 
+def _activity_problems(number: int, name: str, process: str, owned_by: list, seen: set) -> list:
+    """What is wrong with one imported activity row, apart from its letters."""
+    if not name:
+        return [f"Row {number}: the activity has no name."]
+    problems = []
+    if name in seen:
+        problems.append(f"Row {number}: “{name}” appears twice.")
+    if process and process not in ProcessChoices.values:
+        problems.append(
+            f"Row {number}: unknown process {process!r} (use {', '.join(ProcessChoices.values)})."
+        )
+    bad_layers = set(owned_by) - set(LayerChoices.values)
+    if bad_layers:
+        problems.append(
+            f"Row {number}: unknown layer {', '.join(sorted(bad_layers))} in owned_by "
+            f"(use {', '.join(LayerChoices.values)})."
+        )
+    return problems
+
+
 def import_dataset(matrix: RaciMatrix, data: tablib.Dataset) -> ImportResult:
     """Replace a draft's activities and cells with ``data``; columns must exist by label.
 
@@ -293,21 +313,9 @@ def import_dataset(matrix: RaciMatrix, data: tablib.Dataset) -> ImportResult:
     for number, row in enumerate(data, start=2):
         phase, name, process, owned, *letters = [str(v or "").strip() for v in row]
         owned_by = owned.replace(",", " ").split()
+        problems += _activity_problems(number, name, process, owned_by, seen)
         if not name:
-            problems.append(f"Row {number}: the activity has no name.")
             continue
-        if name in seen:
-            problems.append(f"Row {number}: “{name}” appears twice.")
-        if process and process not in ProcessChoices.values:
-            problems.append(
-                f"Row {number}: unknown process {process!r} (use {', '.join(ProcessChoices.values)})."
-            )
-        bad_layers = set(owned_by) - set(LayerChoices.values)
-        if bad_layers:
-            problems.append(
-                f"Row {number}: unknown layer {', '.join(sorted(bad_layers))} in owned_by "
-                f"(use {', '.join(LayerChoices.values)})."
-            )
         seen.add(name)
         cells = {}
         for header, value in zip(headers[fixed:], letters, strict=False):

@@ -58,59 +58,70 @@ def check(dictionary: Dictionary) -> list[Problem]:
             side = "source" if not f.source else "target"
             problems.append(Problem("missing_side", f"{label}: the {side} field is missing.", f.id))
             continue
-        if (
-            f.source_max_length
-            and f.target_max_length
-            and f.target_max_length < f.source_max_length
-        ):
-            problems.append(Problem(
-                "truncation",
-                f"{label}: the target holds {f.target_max_length} characters, the source "
-                f"{f.source_max_length}; longer values will be truncated.", f.id,
-            ))  # fmt: skip
-        if (
-            dictionary.bidirectional
-            and f.source_max_length
-            and f.target_max_length
-            and f.source_max_length < f.target_max_length
-        ):
-            problems.append(Problem(
-                "truncation",
-                f"{f.target} → {f.source} (back): the source holds {f.source_max_length} characters, "
-                f"the target {f.target_max_length}; longer values will be truncated.", f.id,
-            ))  # fmt: skip
         forward = rules[(f.id, "forward")]
-        if f.source_values:
-            catches_all = any(r.rule in ("default", "same") for r in forward)
-            mapped = {r.source_value for r in forward if r.rule in ("map", "skip")}
-            if not catches_all:
-                for value in f.source_values:
-                    if value not in mapped:
-                        problems.append(Problem(
-                            "unmapped_value",
-                            f"{label}: the source value “{value}” has no mapping (add one, a default or a skip).", f.id,
-                        ))  # fmt: skip
+        problems += _truncations(f, label, dictionary.bidirectional)
+        problems += _unmapped_values(f, label, forward)
         if dictionary.bidirectional:
-            backward = rules[(f.id, "backward")]
-            there = {r.source_value: r.target_value for r in forward if r.rule == "map"}
-            back = {r.source_value: r.target_value for r in backward if r.rule == "map"}
-            back_default = any(r.rule in ("default", "same") for r in backward)
-            for source_value, target_value in sorted(there.items()):
-                returned = back.get(target_value)
-                if returned is None and not back_default:
-                    problems.append(Problem(
-                        "direction_mismatch",
-                        f"{label}: “{source_value}” goes to “{target_value}”, but “{target_value}” "
-                        "has no mapping back.", f.id,
-                    ))  # fmt: skip
-                elif (
-                    returned is not None
-                    and returned != source_value
-                    and there.get(returned) != target_value
-                ):
-                    problems.append(Problem(
-                        "direction_mismatch",
-                        f"{label}: “{source_value}” goes to “{target_value}”, which comes back as "
-                        f"“{returned}”.", f.id,
-                    ))  # fmt: skip
+            problems += _direction_mismatches(f, label, forward, rules[(f.id, "backward")])
+    return problems
+
+
+def _truncations(f: Field, label: str, bidirectional: bool) -> list[Problem]:
+    if not (f.source_max_length and f.target_max_length):
+        return []
+    if f.target_max_length < f.source_max_length:
+        return [Problem(
+            "truncation",
+            f"{label}: the target holds {f.target_max_length} characters, the source "
+            f"{f.source_max_length}; longer values will be truncated.", f.id,
+        )]  # fmt: skip
+    if bidirectional and f.source_max_length < f.target_max_length:
+        return [Problem(
+            "truncation",
+            f"{f.target} → {f.source} (back): the source holds {f.source_max_length} characters, "
+            f"the target {f.target_max_length}; longer values will be truncated.", f.id,
+        )]  # fmt: skip
+    return []
+
+
+def _unmapped_values(f: Field, label: str, forward: list[ValueRule]) -> list[Problem]:
+    if not f.source_values or any(r.rule in ("default", "same") for r in forward):
+        return []
+    mapped = {r.source_value for r in forward if r.rule in ("map", "skip")}
+    return [
+        Problem(
+            "unmapped_value",
+            f"{label}: the source value “{value}” has no mapping (add one, a default or a skip).",
+            f.id,
+        )
+        for value in f.source_values
+        if value not in mapped
+    ]
+
+
+def _direction_mismatches(
+    f: Field, label: str, forward: list[ValueRule], backward: list[ValueRule]
+) -> list[Problem]:
+    problems = []
+    there = {r.source_value: r.target_value for r in forward if r.rule == "map"}
+    back = {r.source_value: r.target_value for r in backward if r.rule == "map"}
+    back_default = any(r.rule in ("default", "same") for r in backward)
+    for source_value, target_value in sorted(there.items()):
+        returned = back.get(target_value)
+        if returned is None and not back_default:
+            problems.append(Problem(
+                "direction_mismatch",
+                f"{label}: “{source_value}” goes to “{target_value}”, but “{target_value}” "
+                "has no mapping back.", f.id,
+            ))  # fmt: skip
+        elif (
+            returned is not None
+            and returned != source_value
+            and there.get(returned) != target_value
+        ):
+            problems.append(Problem(
+                "direction_mismatch",
+                f"{label}: “{source_value}” goes to “{target_value}”, which comes back as "
+                f"“{returned}”.", f.id,
+            ))  # fmt: skip
     return problems

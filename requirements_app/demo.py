@@ -60,6 +60,16 @@ def load(actor) -> DemoResult:
         statement="Every party keeps its own tool; tickets flow between them automatically, so Infinity, Mercuri and Global see the same truth at the same time.",
         goals="No ticket travels by e-mail or phone\nStatus in sync within a minute\nSLA attainment back above 95 %",
     )
+    requirements = _requirements(eco, orgs, people, actor)
+    _stories_and_use_cases(eco, requirements)
+    _answers(eco, people)
+    _dictionaries(eco)
+    result.created += 30
+    return result
+
+
+def _requirements(eco, orgs, people, actor) -> list:
+    """Pain points and the requirements that remove them, some reviewed and approved."""
     pains = []
     for title, description, affected, severity, parties in PAIN_POINTS:
         pain = PainPoint.objects.create(
@@ -86,6 +96,10 @@ def load(actor) -> DemoResult:
         services.move(req, "in_review", john)
     for req in requirements[:2]:
         services.move(req, "approved", john, note="Agreed at the kick-off steering meeting.")
+    return requirements
+
+
+def _stories_and_use_cases(eco, requirements) -> None:
     for role, goal, benefit, req_ids, criteria in STORIES:
         story = UserStory.objects.create(ecosystem=eco, role=role, goal=goal, benefit=benefit)
         StoryLink.objects.bulk_create(
@@ -113,6 +127,9 @@ def load(actor) -> DemoResult:
     )
     UseCaseLink.objects.create(use_case=use_case, requirement=requirements[0])
 
+
+def _answers(eco, people) -> None:
+    """Some design questions answered, one agreed."""
     answers = {
         "What are the APIs provided by these toolsets?": ("REST APIs of Jira Cloud, ServiceNow Table API, Zendesk API v2, Azure DevOps REST.", "John", QuestionStatusChoices.AGREED),
         "What is the retry mechanism for resolving errors?": ("Changes are queued and retried in source order until delivered.", "John", QuestionStatusChoices.ANSWERED),
@@ -124,6 +141,9 @@ def load(actor) -> DemoResult:
             question.answer, question.answered_by, question.status = text, people.get(who), status
             question.save()
 
+
+def _dictionaries(eco) -> None:
+    """The data dictionaries of two flows, and a business rule on them."""
     flows = {f.name: f for f in IntegrationFlow.objects.filter(ecosystem=eco)}
     escalations = flows.get("Customer escalations")
     if escalations:
@@ -144,8 +164,6 @@ def load(actor) -> DemoResult:
         statement="ServiceNow does not accept comments on closed incidents: comments on a closed record are held and reported, not sent.",
     )  # fmt: skip
     rule.flows.set([f for f in (collaboration, escalations) if f])
-    result.created += 30
-    return result
 
 
 def _fields(flow, rows, values=None, back=None, source_values=None):

@@ -74,6 +74,26 @@ def _rows(data: tablib.Dataset, expected: tuple[str, ...], result: Result):
     ]
 
 
+def _requirement_problems(row: dict, current, people: dict, seen: set, ecosystem) -> list[str]:
+    """What is wrong with one imported requirement row, in words."""
+    problems = []
+    if not row["title"]:
+        problems.append("the title is empty")
+    if not row["statement"]:
+        problems.append("the statement is empty")
+    if row["priority"] and row["priority"] not in MoscowChoices.values:
+        problems.append(
+            f"priority {row['priority']!r} is not one of {', '.join(MoscowChoices.values)}"
+        )
+    if row["owner"] and row["owner"] not in people:
+        problems.append(f"no person named {row['owner']!r} works for a party of {ecosystem}")
+    if row["code"] and row["code"] in seen:
+        problems.append(f"{row['code']} appears twice")
+    if current is not None and row["status"] and row["status"] != current.status:
+        problems.append("the status changes through the workflow, not by import")
+    return problems
+
+
 def import_requirements(ecosystem, data: tablib.Dataset, user) -> Result:
     result = Result()
     rows = _rows(data, REQUIREMENT_HEADERS, result)
@@ -81,23 +101,9 @@ def import_requirements(ecosystem, data: tablib.Dataset, user) -> Result:
     people = {p.name: p for p in Person.objects.filter(organisation_id__in=ecosystem.party_ids())}
     planned, seen = [], set()
     for number, row in rows:
-        problems = []
-        if not row["title"]:
-            problems.append("the title is empty")
-        if not row["statement"]:
-            problems.append("the statement is empty")
-        if row["priority"] and row["priority"] not in MoscowChoices.values:
-            problems.append(
-                f"priority {row['priority']!r} is not one of {', '.join(MoscowChoices.values)}"
-            )
-        if row["owner"] and row["owner"] not in people:
-            problems.append(f"no person named {row['owner']!r} works for a party of {ecosystem}")
-        if row["code"] and row["code"] in seen:
-            problems.append(f"{row['code']} appears twice")
-        seen.add(row["code"])
         current = existing.get(row["code"])
-        if current is not None and row["status"] and row["status"] != current.status:
-            problems.append("the status changes through the workflow, not by import")
+        problems = _requirement_problems(row, current, people, seen, ecosystem)
+        seen.add(row["code"])
         if problems:
             result.errors.append(f"Row {number}: {'; '.join(problems)}.")
         planned.append((row, current))

@@ -122,15 +122,7 @@ def evaluate(
     # is placed in the calendar once. A stopped stretch (resolved, closed) never counts
     # and is not evaluated at all, so a ticket closed years ago costs nothing for the
     # time since.
-    stretches = []
-    last_index = len(ordered) - 1
-    for index, point in enumerate(ordered):
-        seg_start = point.at if point.at > clock_start else clock_start
-        seg_end = ordered[index + 1].at if index < last_index else clock_end
-        if seg_end > clock_end:
-            seg_end = clock_end
-        if seg_end > seg_start:
-            stretches.append((seg_start, seg_end, point, point.status in stop_states))
+    stretches = _stretches(ordered, clock_start, clock_end, stop_states)
     business_times = iter(
         calendar.working_seconds_of([(a, b) for a, b, _, stopped in stretches if not stopped])
     )
@@ -167,27 +159,13 @@ def evaluate(
     running = started and not stopped and not paused
 
     if running:
-        for percent in wanted:
-            if crossings[percent] is None:
-                crossings[percent] = calendar.advance(
-                    max(now, clock_start), target_seconds * percent / 100 - counted
-                )
+        _project_crossings(crossings, calendar, max(now, clock_start), target_seconds, counted)
     elif stopped and crossings[100] is not None and crossings[100] == last_counting_end:
         # Stopped at the very instant the target was reached: met, not breached.
         crossings[100] = None
 
     # A breach (or warning) has happened only once its instant has passed.
     breached_at = crossings[100] if crossings[100] is not None and crossings[100] <= now else None
-    if not started:
-        state = ClockState.NOT_STARTED
-    elif breached_at is not None:
-        state = ClockState.BREACHED
-    elif stopped:
-        state = ClockState.MET
-    elif paused:
-        state = ClockState.PAUSED
-    else:
-        state = ClockState.RUNNING
     due_at = crossings[100] if running else None
     if stopped_for_good:
         stopped_at = stop_at
@@ -196,7 +174,9 @@ def evaluate(
     else:
         stopped_at = None
     return ClockResult(
-        state=state,
+        state=_state(
+            started=started, breached=breached_at is not None, stopped=stopped, paused=paused
+        ),
         counted_seconds=counted,
         target_seconds=target_seconds,
         due_at=due_at,
@@ -207,6 +187,42 @@ def evaluate(
         party_seconds=dict(party_seconds),
         budget_by_party=dict(budget),
     )
+
+
+def _stretches(ordered, clock_start, clock_end, stop_states) -> list[tuple]:
+    """The timeline cut at its points and at the clock's start and end: (start, end,
+    the point it follows, whether that point stopped the clock), empty stretches left
+    out."""
+    stretches = []
+    last_index = len(ordered) - 1
+    for index, point in enumerate(ordered):
+        seg_start = point.at if point.at > clock_start else clock_start
+        seg_end = ordered[index + 1].at if index < last_index else clock_end
+        if seg_end > clock_end:
+            seg_end = clock_end
+        if seg_end > seg_start:
+            stretches.append((seg_start, seg_end, point, point.status in stop_states))
+    return stretches
+
+
+def _project_crossings(crossings, calendar, start, target_seconds, counted) -> None:
+    """A running clock's thresholds not crossed yet: when they will be, counting on
+    from ``start``."""
+    for percent, crossed in crossings.items():
+        if crossed is None:
+            crossings[percent] = calendar.advance(start, target_seconds * percent / 100 - counted)
+
+
+def _state(*, started: bool, breached: bool, stopped: bool, paused: bool) -> ClockState:
+    if not started:
+        return ClockState.NOT_STARTED
+    if breached:
+        return ClockState.BREACHED
+    if stopped:
+        return ClockState.MET
+    if paused:
+        return ClockState.PAUSED
+    return ClockState.RUNNING
 
 
 @dataclass(frozen=True)
