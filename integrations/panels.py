@@ -10,8 +10,9 @@ from .services import TOOL_LABELS
 
 
 def incident_ticket(request, incident) -> dict | None:
-    """The tool's ticket an incident follows: its key, the feed, the tool's own SLA
-    figures. The feed is linked only for a user who may see it."""
+    """The tool's ticket an incident follows: the feed and the tool's own SLA figures
+    (the key is the incident's own field). The feed is linked only for a user who may
+    see it."""
     link = TicketLink.objects.filter(incident=incident).select_related("feed__system").first()
     if link is None:
         return None
