@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Value, When, Window
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -22,8 +22,8 @@ from raci.models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix
 from raci.services import LoadedMatrix
 from requirements_app.models import Requirement
 from siam.models import ServiceProvider
-from slas import rollups
-from slas.choices import STOP_STATUSES, SlaStateChoices
+from slas import counts, rollups
+from slas.choices import SlaStateChoices
 from slas.models import Incident, IncidentSla
 
 from . import kpis as kpi_math
@@ -269,20 +269,6 @@ class IncidentFigure:
     query: str
 
 
-def incident_count(user, params: dict) -> int:
-    """How many incidents the incident list shows ``user`` for these filter values."""
-    from types import SimpleNamespace
-
-    from slas.filtersets import IncidentFilterSet
-
-    filterset = IncidentFilterSet(
-        {k: v for k, v in params.items()},
-        queryset=Incident.objects.restrict(user),
-        request=SimpleNamespace(user=user),
-    )
-    return filterset.qs.count() if filterset.is_valid() else 0
-
-
 @reads_from_replica()
 def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
     """Every tile of an ecosystem's dashboard, from what ``user`` may see, in a constant
@@ -297,11 +283,11 @@ def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
         clocks, incidents, start, end, scope=rollups.scope_for(user, ecosystem)
     )
 
-    # Each incident figure is the count of the incident list it links to, through the
-    # list's own filters: a tile and its list cannot disagree.
-    def figure(label, **params):
+    # Each incident figure links to the incident list with the filters whose rows it
+    # counts (slas.counts counts several of them per query).
+    def figure(label, count, **params):
         params = {"ecosystem": ecosystem.pk, **params}
-        return IncidentFigure(label, incident_count(user, params), urlencode(params, doseq=True))
+        return IncidentFigure(label, count, urlencode(params, doseq=True))
 
     since = start.isoformat()
     providers = list(
@@ -309,35 +295,18 @@ def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
         .select_related("organisation")
         .order_by("organisation__name")
     )
+    breached = counts.resolution_breaches_by_clock(incidents, start)
     breaches = [
-        figure("End-to-end SLA", breached_clock="end-to-end", breached_metric="resolution", opened_after=since),
+        figure("End-to-end SLA", breached.get(None, 0), breached_clock="end-to-end",
+               breached_metric="resolution", opened_after=since),
         *(
-            figure(f"OLA of {sp.organisation.name}", breached_clock=str(sp.organisation_id),
-                   breached_metric="resolution", opened_after=since)
+            figure(f"OLA of {sp.organisation.name}", breached.get(sp.organisation_id, 0),
+                   breached_clock=str(sp.organisation_id), breached_metric="resolution",
+                   opened_after=since)
             for sp in providers
         ),
     ]  # fmt: skip
-    open_incidents = incidents.exclude(status__in=STOP_STATUSES)
-    age_counts = {}
-    bucket_filters = {}
-    previous = None
-    for label, days in AGE_BUCKETS:
-        condition = Q()
-        if days is not None:
-            condition &= Q(opened_at__gt=now - timedelta(days=days))
-        if previous is not None:
-            condition &= Q(opened_at__lte=now - timedelta(days=previous))
-        bucket_filters[label] = condition
-        previous = days
-    rows = (
-        open_incidents.values("priority")
-        .annotate(
-            **{f"b{i}": Count("pk", filter=cond) for i, cond in enumerate(bucket_filters.values())}
-        )
-        .order_by("priority")
-    )
-    for row in rows:
-        age_counts[row["priority"]] = [row[f"b{i}"] for i in range(len(AGE_BUCKETS))]
+    open_counts = counts.open_by_priority_and_age(incidents, now, [days for _, days in AGE_BUCKETS])
     due_soon = (
         clocks.filter(state=SlaStateChoices.RUNNING, due_at__lte=now + timedelta(hours=24))
         .select_related("incident", "provider")
@@ -354,12 +323,19 @@ def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
         "attainment": [figures.get(m, {}).get("attainment") for m in month_list],
         "attainment_target": attainment_target(ecosystem.pk, [r.kpi for r in kpi_rows]),
         "breaches_by_provider": breaches,
-        "open_by_priority_age": sorted(age_counts.items()),
-        "open_by_priority": [figure(p, open="true", priority=p) for p in sorted(age_counts)],
+        "open_by_priority_age": [(p, ages) for p, (_, ages) in sorted(open_counts.items())],
+        "open_by_priority": [
+            figure(p, total, open="true", priority=p)
+            for p, (total, _) in sorted(open_counts.items())
+        ],
         "age_labels": [label for label, _ in AGE_BUCKETS],
-        "open_total": figure("Open tickets", open="true"),
+        "open_total": figure(
+            "Open tickets", sum(total for total, _ in open_counts.values()), open="true"
+        ),
         "due_soon": due_soon_list,
-        "due_soon_count": figure("Due within 24 hours", due_within_hours=24),
+        "due_soon_count": figure(
+            "Due within 24 hours", counts.due_within(incidents, 24, now), due_within_hours=24
+        ),
         "kpis": kpi_rows,
         "raci": raci_health(RaciMatrix.objects.restrict(user).filter(ecosystem=ecosystem)),
         "requirements": dict(

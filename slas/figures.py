@@ -9,6 +9,7 @@ from .choices import SlaStateChoices
 FINISHED = Q(state__in=[SlaStateChoices.MET, SlaStateChoices.BREACHED]) | Q(
     breach_recorded_at__isnull=False
 )
+#: A clock counts as breached once its breach is recorded, whatever a later edit says.
 BREACHED = Q(state=SlaStateChoices.BREACHED) | Q(breach_recorded_at__isnull=False)
 
 

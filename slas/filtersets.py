@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.dates import start_of
@@ -16,6 +16,7 @@ from .choices import (
     MetricChoices,
     SlaStateChoices,
 )
+from .figures import BREACHED
 from .models import (
     BusinessCalendar,
     Incident,
@@ -25,9 +26,6 @@ from .models import (
     PriorityMatrix,
     ServiceLevelTarget,
 )
-
-#: A clock counts as breached once its breach is recorded, whatever a later edit says.
-BREACHED = Q(state=SlaStateChoices.BREACHED) | Q(breach_recorded_at__isnull=False)
 
 
 class BusinessCalendarFilterSet(BaseFilterSet):
