@@ -1,9 +1,5 @@
 """One description per siam model, driving the generic CRUD, isolation and
-query-count tests (the idea of NetBox's ``utilities/testing``, in a few lines)."""
-
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+query-count tests of ``tests.harness``."""
 
 from siam.choices import ContractKindChoices, SystemKindChoices
 from siam.models import (
@@ -18,21 +14,7 @@ from siam.models import (
     ServiceProvider,
 )
 from tests import factories as f
-
-
-@dataclass
-class ModelCase:
-    model: type
-    api_path: str
-    existing: Callable[[Any], Any]  # world -> an object of ecosystem A
-    create: Callable[[Any], dict] | None  # world -> form/API data creating a valid object
-    update: dict  # fields to change on ``existing``
-    bulk: Callable[[Any, int], None]  # world, n -> n more rows in ecosystem A
-    api_create: bool = True
-
-    @property
-    def id(self) -> str:
-        return self.model._meta.model_name
+from tests.harness import ModelCase, ids
 
 
 def _orgs(world, n):
@@ -175,6 +157,14 @@ CASES = [
         },
         update={"name": "Customer escalations"},
         bulk=_flows,
+        ui_values=lambda data: {
+            **data,
+            **(
+                {"exchanged_fields": "\n".join(data["exchanged_fields"])}
+                if "exchanged_fields" in data
+                else {}
+            ),
+        },
     ),
     ModelCase(
         Person,
@@ -199,4 +189,4 @@ CASES = [
     ),
 ]
 
-CASE_IDS = [case.id for case in CASES]
+CASE_IDS = ids(CASES)
