@@ -61,13 +61,13 @@ class MeetingViewSet(RestrictedModelViewSet):
 
 
 class DecisionViewSet(RestrictedModelViewSet):
-    queryset = Decision.objects.select_related("ecosystem", "owner", "meeting")
+    queryset = Decision.objects.select_related("ecosystem", "owner", "meeting__board")
     serializer_class = serializers.DecisionSerializer
     filterset_class = filtersets.DecisionFilterSet
 
 
 class ActionViewSet(RestrictedModelViewSet):
-    queryset = Action.objects.select_related("ecosystem", "owner", "meeting")
+    queryset = Action.objects.select_related("ecosystem", "owner", "meeting__board")
     serializer_class = serializers.ActionSerializer
     filterset_class = filtersets.ActionFilterSet
 

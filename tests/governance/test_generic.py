@@ -50,20 +50,6 @@ def test_list_page_query_count_is_constant(case, gov, client_for, query_count):
     check_list_queries(case, gov, client_for(gov.world.integrator_admin), query_count)
 
 
-# The API lists of decisions and actions make one query per row more (found by this
-# harness; open in issue 16): strict, so the fix turns them green here.
-KNOWN_API_N_PLUS_ONE = {"decision", "action"}
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="N+1 in the API list"))
-        if c.id in KNOWN_API_N_PLUS_ONE
-        else c
-        for c in CASES
-    ],
-    ids=CASE_IDS,
-)
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_api_list_query_count_is_constant(case, gov, api_client_for, query_count):
     check_api_list_queries(case, gov, api_client_for(gov.world.integrator_admin), query_count)
