@@ -68,8 +68,12 @@ class BaseFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        if not value or not self.search_fields:
-            return queryset
-        return queryset.filter(
-            reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields))
-        )
+        condition = self.search_condition(value) if value else None
+        return queryset if condition is None else queryset.filter(condition)
+
+    def search_condition(self, value: str) -> Q | None:
+        """What ``q`` matches; a filter set extends it for what its fields cannot say
+        (a child row matching, without joining one result row per child)."""
+        if not self.search_fields:
+            return None
+        return reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields))

@@ -32,7 +32,7 @@ from siam.choices import SystemKindChoices
 from siam.models import Organisation
 from slas import timelines
 from slas.choices import ClassificationChoices, EventKindChoices, IncidentStatusChoices
-from slas.models import Incident, IncidentEvent, PriorityMatrix
+from slas.models import Incident, IncidentEvent, IncidentToolKey, PriorityMatrix
 
 from .choices import InboundStateChoices, SignatureResultChoices, UnknownGroupChoices
 from .mapping import Dictionary, MappingError, Translation, Vocabulary
@@ -51,12 +51,8 @@ from .timeline import SourceChange, TicketState, fold
 logger = logging.getLogger(__name__)
 
 TOOL_LABELS = dict(SystemKindChoices.choices)
-EXTERNAL_KEY_FIELD = {
-    SystemKindChoices.JIRA: "jira_key",
-    SystemKindChoices.SERVICENOW: "servicenow_number",
-    SystemKindChoices.ZENDESK: "zendesk_id",
-    SystemKindChoices.AZURE_DEVOPS: "azure_devops_id",
-}
+#: The tools whose ticket key an incident keeps as its own (``IncidentToolKey``).
+TOOLS_WITH_KEYS = frozenset(IncidentToolKey.INPUTS.values())
 
 
 # --- The ecosystem's vocabulary and the feed's dictionary ------------------------------------
@@ -338,11 +334,11 @@ class Ingestor:
         refigured = [link for link in links if self._refigure(link, sources[link.pk])]
         new = [ticket for ticket in tickets if ticket.plan.incident is None]
         references = self._references([ticket.link.key for ticket in new])
-        key_column = EXTERNAL_KEY_FIELD.get(self.feed.system.kind)
+        kind = self.feed.system.kind
         for ticket in new:
             ticket.plan.reference = references[ticket.link.key]
-            if key_column:
-                ticket.plan.external_key = (key_column, ticket.link.key)
+            if kind in TOOLS_WITH_KEYS:
+                ticket.plan.tool_key = (kind, ticket.link.key)
 
         stored = timelines.store_timelines(
             [ticket.plan for ticket in tickets],

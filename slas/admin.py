@@ -77,14 +77,7 @@ class IncidentEventInline(admin.TabularInline):
 @admin.register(Incident)
 class IncidentAdmin(RestrictedAdmin):
     list_display = ("reference", "title", "priority", "status", "holder", "opened_at", "ecosystem")
-    search_fields = (
-        "reference",
-        "title",
-        "jira_key",
-        "servicenow_number",
-        "zendesk_id",
-        "azure_devops_id",
-    )
+    search_fields = ("reference", "title", "tool_keys__key")
     list_filter = ("status", "priority", "classification", "ecosystem")
     list_select_related = ("holder", "ecosystem")
     inlines = (IncidentEventInline,)

@@ -308,8 +308,8 @@ def _next_id(model) -> int:
 INCIDENT_COLUMNS = ["id", "ecosystem_id", "reference", "title", "description", "service_id", "classification",
                     "impact", "urgency", "priority", "priority_overridden", "priority_override_reason", "status",
                     "holder_id", "opened_at", "responded_at", "resolved_at", "closed_at", "reopen_count",
-                    "change_approval_on_behalf", "change_approval_reason", "jira_key", "servicenow_number",
-                    "zendesk_id", "azure_devops_id", "sla_state", "next_due_at", "created", "last_updated"]  # fmt: skip
+                    "change_approval_on_behalf", "change_approval_reason", "sla_state", "next_due_at", "created",
+                    "last_updated"]  # fmt: skip
 EVENT_COLUMNS = [
     "id",
     "incident_id",

@@ -9,6 +9,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from siam.choices import SystemKindChoices
 from siam.demo import DemoResult
 from siam.models import Contract, Ecosystem, Organisation, Service
 
@@ -24,6 +25,7 @@ from .models import (
     EscalationRule,
     Incident,
     IncidentEvent,
+    IncidentToolKey,
     KnownError,
     PriorityMatrix,
     ServiceLevelTarget,
@@ -276,7 +278,7 @@ def _generate_incidents(eco, actor) -> int:
         ],
     }
     levels = ["High", "Medium", "Low"]
-    incidents, events_per = [], []
+    incidents, events_per, keys_per = [], [], []
     for number in range(1, INCIDENT_COUNT + 1):
         service_name = rng.choice(list(titles))
         impact = rng.choices(levels, weights=[2, 5, 4])[0]
@@ -290,15 +292,30 @@ def _generate_incidents(eco, actor) -> int:
             ecosystem=eco, reference=f"INC-{number:06d}", title=rng.choice(titles[service_name]),
             service=services_by_name[service_name], impact=impact, urgency=urgency,
             priority=matrix.priority_for(impact, urgency), opened_at=opened, holder=integrator,
-            jira_key=f"INF-{1000 + number}", servicenow_number=f"INC{20000 + number:07d}",
-            zendesk_id=str(50000 + number) if provider == mercuri else "",
-            azure_devops_id=str(7000 + number) if provider == global_ else "",
         )  # fmt: skip
+        keys_per.append(
+            {
+                SystemKindChoices.JIRA: f"INF-{1000 + number}",
+                SystemKindChoices.SERVICENOW: f"INC{20000 + number:07d}",
+                # The provider's own tool: Mercuri works in Zendesk, Global in Azure DevOps.
+                **(
+                    {SystemKindChoices.ZENDESK: str(50000 + number)}
+                    if provider == mercuri
+                    else {SystemKindChoices.AZURE_DEVOPS: str(7000 + number)}
+                ),
+            }
+        )
         incidents.append(incident)
         events_per.append(_timeline(rng, incident, integrator, provider, now))
 
     bulk_create_with_history(incidents, Incident, default_user=actor, batch_size=500)
     saved = {i.reference: i for i in Incident.objects.filter(ecosystem=eco)}
+    tool_keys = [
+        IncidentToolKey(incident=saved[incident.reference], tool=tool, key=key)
+        for incident, keys in zip(incidents, keys_per, strict=True)
+        for tool, key in keys.items()
+    ]
+    bulk_create_with_history(tool_keys, IncidentToolKey, default_user=actor, batch_size=500)
     all_events, holder_links = [], []
     for incident, events in zip(incidents, events_per, strict=True):
         stored = saved[incident.reference]

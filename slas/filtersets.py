@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.dates import start_of
@@ -21,6 +21,7 @@ from .models import (
     BusinessCalendar,
     Incident,
     IncidentSla,
+    IncidentToolKey,
     KnownError,
     OwnershipGap,
     PriorityMatrix,
@@ -73,14 +74,7 @@ class KnownErrorFilterSet(BaseFilterSet):
 
 
 class IncidentFilterSet(BaseFilterSet):
-    search_fields = (
-        "reference",
-        "title",
-        "jira_key",
-        "servicenow_number",
-        "zendesk_id",
-        "azure_devops_id",
-    )
+    search_fields = ("reference", "title")
     ecosystem = RestrictedModelChoiceFilter(model=Ecosystem)
     service = RestrictedModelChoiceFilter(model=Service)
     provider = RestrictedModelChoiceFilter(
@@ -138,6 +132,11 @@ class IncidentFilterSet(BaseFilterSet):
             "sla_state", "open", "opened_after", "breached", "breached_metric", "breached_clock", "ownership_gap",
             "due_within_hours",
         )  # fmt: skip
+
+    def search_condition(self, value):
+        # A ticket number from any party's tool finds its incident too.
+        tool_key = IncidentToolKey.objects.filter(incident=OuterRef("pk"), key__icontains=value)
+        return super().search_condition(value) | Q(Exists(tool_key))
 
     def filter_open(self, queryset, name, value):
         if value is None:

@@ -6,6 +6,7 @@ from core.filtersets import CheckboxList
 from core.forms import LineListField, RestrictedModelForm
 from core.forms.base import StyledFormMixin
 from core.querysets import restrict_choices
+from siam.choices import SystemKindChoices
 from siam.models import Organisation
 
 from . import actions, services
@@ -21,6 +22,7 @@ from .models import (
     CustomHoliday,
     EscalationRule,
     Incident,
+    IncidentToolKey,
     KnownError,
     PriorityMatrix,
     ServiceLevelTarget,
@@ -243,14 +245,27 @@ class KnownErrorForm(RestrictedModelForm):
         fields = ("ecosystem", "reference", "symptom", "category", "service", "workaround")
 
 
+def tool_key_field(tool: str) -> forms.CharField:
+    """An optional input for the incident's key in one tool (``IncidentToolKey``)."""
+    return forms.CharField(
+        label=IncidentToolKey.LABELS[tool],
+        max_length=IncidentToolKey._meta.get_field("key").max_length,
+        required=False,
+    )
+
+
 class IncidentForm(RestrictedModelForm):
     """Open an incident, or correct its details. The timeline is changed by actions."""
+
+    jira_key = tool_key_field(SystemKindChoices.JIRA)
+    servicenow_number = tool_key_field(SystemKindChoices.SERVICENOW)
+    zendesk_id = tool_key_field(SystemKindChoices.ZENDESK)
+    azure_devops_id = tool_key_field(SystemKindChoices.AZURE_DEVOPS)
 
     class Meta:
         model = Incident
         fields = (
             "ecosystem", "service", "title", "description", "classification", "impact", "urgency",
-            "jira_key", "servicenow_number", "zendesk_id", "azure_devops_id",
         )  # fmt: skip
         help_texts = {
             "impact": "As in the ecosystem's priority matrix, e.g. High.",
@@ -274,6 +289,10 @@ class IncidentForm(RestrictedModelForm):
         self.fields["urgency"] = forms.ChoiceField(
             choices=[(v, v) for v in urgencies], help_text=self.fields["urgency"].help_text
         )
+        if self.instance.pk:
+            keys = {key.tool: key.key for key in self.instance.tool_keys.all()}
+            for name, tool in IncidentToolKey.INPUTS.items():
+                self.initial.setdefault(name, keys.get(tool, ""))
         self._style_widgets()
 
     def clean(self):

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import PrimaryModel, UrlNameMixin
 from core.querysets import RestrictedQuerySet
-from siam.choices import LayerChoices
+from siam.choices import LayerChoices, SystemKindChoices
 from siam.models import Contract, EcosystemScopedModel, Organisation, Person, Service
 
 from .choices import (
@@ -531,10 +531,6 @@ class Incident(EcosystemScopedModel):
         "SLA state", max_length=20, choices=SlaStateChoices.choices, blank=True, editable=False
     )
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
-    jira_key = models.CharField("Jira key", max_length=50, blank=True)
-    servicenow_number = models.CharField("ServiceNow number", max_length=50, blank=True)
-    zendesk_id = models.CharField("Zendesk id", max_length=50, blank=True)
-    azure_devops_id = models.CharField("Azure DevOps id", max_length=50, blank=True)
 
     history = HistoricalRecords(excluded_fields=["holders", "sla_state", "next_due_at"])
 
@@ -606,6 +602,50 @@ class Incident(EcosystemScopedModel):
         if self.classification == ClassificationChoices.CHANGE_REQUEST:
             return self.change_approved_at
         return self.opened_at
+
+
+class IncidentToolKey(models.Model):
+    """The incident's own number in one party's tool (its Jira key, its ServiceNow
+    number): typed on the incident's form, or given by the ticket it was opened from.
+
+    One row per tool rather than one column per tool on ``Incident``: a tool added to
+    ``SystemKindChoices`` needs no new column, and the context that feeds tickets
+    (``integrations``) hands the key over in its plan instead of naming columns here.
+    """
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="tool_keys", db_index=False
+    )
+    tool = models.CharField(max_length=20, choices=SystemKindChoices.choices)
+    key = models.CharField(max_length=100)
+
+    history = HistoricalRecords()
+
+    #: The input fields that carry a key, on the incident's form and in its API.
+    INPUTS = {
+        "jira_key": SystemKindChoices.JIRA,
+        "servicenow_number": SystemKindChoices.SERVICENOW,
+        "zendesk_id": SystemKindChoices.ZENDESK,
+        "azure_devops_id": SystemKindChoices.AZURE_DEVOPS,
+    }
+    LABELS = {
+        SystemKindChoices.JIRA: "Jira key",
+        SystemKindChoices.SERVICENOW: "ServiceNow number",
+        SystemKindChoices.ZENDESK: "Zendesk ticket number",
+        SystemKindChoices.AZURE_DEVOPS: "Azure DevOps work item",
+    }
+
+    class Meta:
+        ordering = ("incident", "tool")
+        verbose_name = "tool key"
+        constraints = [
+            models.UniqueConstraint(fields=("incident", "tool"), name="slas_tool_key_unique")
+        ]
+        # Finding the incident a ticket number names (search, "jump to ticket").
+        indexes = [models.Index(fields=("key",), name="slas_tool_key_key")]
+
+    def __str__(self):
+        return f"{self.get_tool_display()} {self.key}"
 
 
 def incident_child_filter(context, action) -> Q:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -43,7 +43,14 @@ from .clock import (
     evaluate,
     ownership_gaps,
 )
-from .models import BusinessCalendar, Incident, IncidentEvent, IncidentSla, ServiceLevelTarget
+from .models import (
+    BusinessCalendar,
+    Incident,
+    IncidentEvent,
+    IncidentSla,
+    IncidentToolKey,
+    ServiceLevelTarget,
+)
 
 
 def now() -> datetime:
@@ -601,13 +608,38 @@ def save_incident(write: Write) -> Incident:
     """Open a new incident, or correct an open one's details: its priority follows the
     impact and urgency (unless overridden) and its clocks are recomputed."""
     incident = write.build()
+    keys = {
+        tool: write.values[name]
+        for name, tool in IncidentToolKey.INPUTS.items()
+        if name in write.values
+    }
     if write.creating:
-        return open_incident(incident, author=write.user, at=incident.opened_at)
+        open_incident(incident, author=write.user, at=incident.opened_at)
+        set_tool_keys(incident, keys, author=write.user)
+        return incident
     if not incident.priority_overridden:
         incident.priority = compute_priority(incident)
     incident.save()
+    set_tool_keys(incident, keys, author=write.user)
     recompute_incidents([incident])
     return incident
+
+
+def set_tool_keys(incident: Incident, keys: Mapping[str, str], *, author=None) -> None:
+    """Set the incident's key in each tool named (a blank key removes it); the tools
+    not named keep theirs."""
+    stored = {row.tool: row for row in incident.tool_keys.all()}
+    for tool, key in keys.items():
+        key = (key or "").strip()
+        row = stored.get(tool) or IncidentToolKey(incident=incident, tool=tool)
+        if row.key == key:
+            continue
+        row._history_user = author
+        if not key:
+            row.delete()
+        else:
+            row.key = key
+            row.save()
 
 
 #: ``record_event(holder=...)`` default: the holder stays as it is (None is nobody).

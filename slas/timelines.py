@@ -25,7 +25,7 @@ from core.system import get_system_user
 
 from . import services
 from .choices import ClassificationChoices
-from .models import Incident, IncidentEvent, PriorityMatrix
+from .models import Incident, IncidentEvent, IncidentToolKey, PriorityMatrix
 
 #: The timeline row's columns a restatement may change (the only update a timeline row
 #: ever gets: see ``IncidentEvent``).
@@ -58,9 +58,10 @@ class TimelinePlan:
     created: list[IncidentEvent]  # of those, the rows to insert
     restated: list[IncidentEvent] = field(default_factory=list)  # stored rows to update
     incident: Incident | None = None  # None: the ticket is new, an incident is opened
-    #: For a new incident: its reference and the tool's key column, when it has one.
+    #: For a new incident: its reference, and its key in the tool the ticket came from
+    #: (``(tool kind, key)``, as ``IncidentToolKey`` keeps it) when that tool has one.
     reference: str = ""
-    external_key: tuple[str, str] | None = None
+    tool_key: tuple[str, str] | None = None
 
     @property
     def holder_ids(self) -> set[int]:
@@ -92,15 +93,20 @@ def store_timelines(
     fresh = []
     for plan in new_plans:
         incident = Incident(ecosystem=ecosystem, reference=plan.reference, service_id=service_id)
-        if plan.external_key is not None:
-            column, value = plan.external_key
-            setattr(incident, column, value[: Incident._meta.get_field(column).max_length])
         follow_ticket(incident, plan, matrix, untitled)
         fresh.append(incident)
     if fresh:
         fresh = bulk_create_with_history(fresh, Incident, default_user=system)
         for plan, incident in zip(new_plans, fresh, strict=True):
             plan.incident = incident
+        IncidentToolKey.objects.bulk_create(
+            [
+                IncidentToolKey(incident=plan.incident, tool=plan.tool_key[0], key=plan.tool_key[1])
+                for plan in new_plans
+                if plan.tool_key is not None
+            ],
+            batch_size=1000,
+        )
     stored.opened = len(fresh)
 
     changed = []

@@ -124,8 +124,10 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     {name: "Fixed once the record exists." for name in moved}
                 )
-        many_to_many = {f.name for f in self.Meta.model._meta.many_to_many}
-        plain = {key: value for key, value in attrs.items() if key not in many_to_many}
+        # Only the row's own columns: many-to-many values and inputs that are not
+        # fields (a command's options) are not the model's to validate.
+        concrete = {f.name for f in self.Meta.model._meta.concrete_fields}
+        plain = {key: value for key, value in attrs.items() if key in concrete}
         if self.instance is None:
             instance = self.Meta.model(**plain)
         else:

@@ -12,6 +12,7 @@ from ..models import (
     Incident,
     IncidentEvent,
     IncidentSla,
+    IncidentToolKey,
     KnownError,
     OwnershipGap,
     PriorityMatrix,
@@ -218,6 +219,12 @@ class OwnershipGapSerializer(serializers.ModelSerializer):
 
 class IncidentSerializer(ValidatedModelSerializer):
     slas = IncidentSlaSerializer(many=True, read_only=True)
+    # The incident's keys in the parties' tools (``IncidentToolKey``), one field per
+    # tool as the form has them; blank when the incident has none in that tool.
+    jira_key = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    servicenow_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    zendesk_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    azure_devops_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     class Meta:
         model = Incident
@@ -235,6 +242,13 @@ class IncidentSerializer(ValidatedModelSerializer):
             "change_approval_recorded_by", "change_approval_on_behalf", "change_approval_reason", "known_error",
         )  # fmt: skip
         extra_kwargs = {"reference": {"required": False}, "opened_at": {"required": False}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        keys = {row.tool: row.key for row in instance.tool_keys.all()}
+        for name, tool in IncidentToolKey.INPUTS.items():
+            data[name] = keys.get(tool, "")
+        return data
 
     def validate(self, attrs):
         ecosystem = attrs.get("ecosystem") or getattr(self.instance, "ecosystem", None)

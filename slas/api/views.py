@@ -59,7 +59,9 @@ class KnownErrorViewSet(RestrictedModelViewSet):
 class IncidentViewSet(RestrictedModelViewSet):
     queryset = Incident.objects.select_related(
         "ecosystem", "service", "holder", "change_approved_by", "known_error"
-    ).prefetch_related(Prefetch("slas", IncidentSla.objects.select_related("incident")))
+    ).prefetch_related(
+        Prefetch("slas", IncidentSla.objects.select_related("incident")), "tool_keys"
+    )
     serializer_class = serializers.IncidentSerializer
     filterset_class = filtersets.IncidentFilterSet
     ordering_fields = ("opened_at", "priority", "reference")

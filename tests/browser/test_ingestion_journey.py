@@ -85,7 +85,7 @@ def test_ingestion_journey(page, login, live_server, tmp_path):
     page.get_by_role("button", name="Replay the 1 failed event").click()
     expect(page.get_by_role("link", name="Failed: 0")).to_be_visible()
     expect(page.get_by_role("link", name="Applied: 2")).to_be_visible()
-    assert Incident.objects.get(jira_key="CUS-1").status == "awaiting_vendor"
+    assert Incident.objects.get(tool_keys__key="CUS-1").status == "awaiting_vendor"
 
     export = tmp_path / "jira-export.csv"
     export.write_text(JIRA_CSV)
@@ -95,4 +95,4 @@ def test_ingestion_journey(page, login, live_server, tmp_path):
     expect(page.locator("h1")).to_contain_text("jira-export.csv")
     expect(page.locator("h1")).to_contain_text("Done")
     expect(page.locator("table")).to_contain_text("The row has no Created date.")
-    assert Incident.objects.get(jira_key="CUS-7").status == "resolved"
+    assert Incident.objects.get(tool_keys__key="CUS-7").status == "resolved"

@@ -232,14 +232,14 @@ def test_jira_export_with_and_without_history(feeds, sla):
     run = import_lines(new_run(feed, fmt="jira"), io.StringIO(JIRA_CSV))
     assert (run.rows_read, run.incidents_created, run.rows_rejected) == (3, 2, 1)
     assert "is not like 'date time A -> B'" in run.rejections[0]["reason"]
-    seven = Incident.objects.get(jira_key="INF-7")
+    seven = Incident.objects.get(tool_keys__key="INF-7")
     assert [(e.kind, e.status) for e in seven.events.order_by("at", "sequence")] == [
         ("opened", "new"),
         ("status", "in_progress"),
         ("resolved", "resolved"),
     ]
     assert (seven.priority, seven.title) == ("P2", "Payment page slow")
-    eight = Incident.objects.get(jira_key="INF-8")
+    eight = Incident.objects.get(tool_keys__key="INF-8")
     assert (eight.status, eight.classification) == ("in_progress", "service_request")
     again = import_lines(new_run(feed, fmt="jira"), io.StringIO(JIRA_CSV))
     assert (again.events_applied, again.events_unchanged) == (0, 5)

@@ -99,7 +99,7 @@ def test_jira_events_open_and_update_an_incident(deliver, feeds, sla):
     sla.frozen.moment = T0 + timedelta(hours=2)
     assert deliver("jira", payload("jira_issue_created.json")).status_code == 202
     assert deliver("jira", payload("jira_issue_updated.json")).status_code == 202
-    incident = Incident.objects.get(jira_key="INF-42")
+    incident = Incident.objects.get(tool_keys__key="INF-42")
     assert (incident.reference, incident.title) == ("INF-42", "Checkout fails with error 500")
     assert (incident.priority, incident.status, incident.holder) == (
         "P1",
@@ -127,7 +127,7 @@ def test_jira_events_open_and_update_an_incident(deliver, feeds, sla):
 def test_servicenow_record_hands_off_to_the_group_party(deliver, feeds, sla):
     sla.frozen.moment = T0 + timedelta(hours=1)
     assert deliver("servicenow", payload("servicenow_incident.json")).status_code == 202
-    incident = Incident.objects.get(servicenow_number="INC0010012")
+    incident = Incident.objects.get(tool_keys__key="INC0010012")
     assert (incident.priority, incident.impact, incident.urgency) == ("P2", "Medium", "High")
     assert incident.holder == sla.world.provider1
     [opened, update] = incident.events.order_by("at", "sequence")
@@ -141,19 +141,19 @@ def test_servicenow_record_hands_off_to_the_group_party(deliver, feeds, sla):
 def test_zendesk_event_and_trigger_bodies(deliver, feeds, sla):
     assert deliver("zendesk", payload("zendesk_status_changed.json")).status_code == 202
     assert deliver("zendesk", payload("zendesk_trigger.json")).status_code == 202
-    login = Incident.objects.get(zendesk_id="5158")
+    login = Incident.objects.get(tool_keys__key="5158")
     assert (login.status, login.priority, login.holder) == (
         "in_progress",
         "P2",
         sla.world.provider2,
     )
-    vat = Incident.objects.get(zendesk_id="5160")
+    vat = Incident.objects.get(tool_keys__key="5160")
     assert (vat.status, vat.classification) == ("awaiting_customer", "service_request")
 
 
 def test_azure_devops_update_resolves_the_work_item(deliver, feeds, sla):
     assert deliver("azure_devops", payload("azure_devops_workitem_updated.json")).status_code == 202
-    incident = Incident.objects.get(azure_devops_id="42")
+    incident = Incident.objects.get(tool_keys__key="42")
     assert (incident.status, incident.priority, incident.holder) == (
         "resolved",
         "P1",
@@ -286,7 +286,7 @@ def test_events_never_processed_are_requeued(feeds, sla, client):
     assert tasks.requeue_received() == 1
     stuck.refresh_from_db()
     assert stuck.state == InboundStateChoices.APPLIED
-    assert Incident.objects.filter(servicenow_number="INC0000100").exists()
+    assert Incident.objects.filter(tool_keys__key="INC0000100").exists()
 
 
 def test_a_rejected_body_is_kept_only_in_part(deliver, feeds):
@@ -307,7 +307,7 @@ def test_azure_devops_comment_hook_sends_the_work_item(deliver, feeds):
         }},
     }  # fmt: skip
     assert deliver("azure_devops", comment).status_code == 202
-    last = Incident.objects.get(azure_devops_id="42").events.order_by("at", "sequence").last()
+    last = Incident.objects.get(tool_keys__key="42").events.order_by("at", "sequence").last()
     assert (last.kind, last.note) == ("comment", "Azure DevOps: comment: Monitoring for a day.")
 
 
