@@ -1,10 +1,10 @@
 """One description per governance model, driving the generic CRUD, isolation and
-query-count tests of ``tests.harness``. The context is the ``gov`` fixture."""
+query-count tests of ``tests.generic.harness``. The context is the ``gov`` fixture."""
 
 from datetime import date
 
 from governance.models import Action, Assessment, Board, Decision, ImprovementItem, Kpi, Pod
-from tests.harness import ModelCase, ids
+from tests.generic.harness import ModelCase, ids
 
 
 def _decision(gov):

@@ -1,9 +1,9 @@
-"""Every governance model gets the generic tests of ``tests.harness``: CRUD through the
+"""Every governance model gets the generic tests of ``tests.generic.harness``: CRUD through the
 UI and the API, field errors, isolation from other ecosystems, constant query counts."""
 
 import pytest
 
-from tests.harness import (
+from tests.generic.harness import (
     check_api_crud,
     check_api_invalid_input,
     check_api_list_queries,

@@ -1,5 +1,5 @@
 """One description per siam model, driving the generic CRUD, isolation and
-query-count tests of ``tests.harness``."""
+query-count tests of ``tests.generic.harness``."""
 
 from siam.choices import ContractKindChoices, SystemKindChoices
 from siam.models import (
@@ -14,7 +14,7 @@ from siam.models import (
     ServiceProvider,
 )
 from tests import factories as f
-from tests.harness import ModelCase, ids
+from tests.generic.harness import ModelCase, ids
 
 
 def _orgs(world, n):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.harness import (
+from tests.generic.harness import (
     check_api_crud,
     check_api_invalid_input,
     check_ui_crud,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.harness import check_isolation
+from tests.generic.harness import check_isolation
 
 from .cases import CASE_IDS, CASES
 

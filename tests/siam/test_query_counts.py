@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.harness import check_api_list_queries, check_list_queries
+from tests.generic.harness import check_api_list_queries, check_list_queries
 
 from .cases import CASE_IDS, CASES
 
