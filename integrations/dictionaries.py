@@ -1,15 +1,21 @@
 """The standard data dictionary of each tool: how its usual statuses, priorities and
 types read here. A new feed gets a copy as the flow from its tool to the SIAM hub,
 which the integrator then edits like any other data dictionary (requirements app):
-the copy, not this module, is what ingestion reads."""
+the copy is what ingestion reads (``dictionary_for``)."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from requirements_app.models import FieldMapping, ValueMapping
 from siam.choices import FlowDirectionChoices, FlowStatusChoices, SystemKindChoices
-from siam.models import ConnectedSystem, IntegrationFlow
+from siam.models import ConnectedSystem, IntegrationFlow, Organisation
+from slas.choices import ClassificationChoices, IncidentStatusChoices
+from slas.models import PriorityMatrix
+
+from .mapping import Dictionary, Vocabulary
+from .models import TicketFeed
 
 SN_STATES = [
     ("New", "new"), ("1", "new"), ("Active", "in_progress"), ("In Progress", "in_progress"),
@@ -125,3 +131,38 @@ def standard_flow(system: ConnectedSystem) -> IntegrationFlow:
             mappings.append(ValueMapping(field=field, rule="default", target_value=default))
         ValueMapping.objects.bulk_create(mappings)
     return flow
+
+
+# --- What ingestion reads: the ecosystem's vocabulary and the feed's dictionary ---------------
+
+
+def vocabulary_for(ecosystem) -> Vocabulary:
+    matrix = PriorityMatrix.objects.filter(ecosystem=ecosystem).first() or PriorityMatrix()
+    statuses = {}
+    for value, label in IncidentStatusChoices.choices:
+        statuses[value] = value
+        statuses[str(label).lower()] = value
+    classifications = {}
+    for value, label in ClassificationChoices.choices:
+        classifications[value] = value
+        classifications[str(label).lower()] = value
+    organisations = {}
+    for org_id, slug, name in Organisation.objects.filter(pk__in=ecosystem.party_ids()).values_list(
+        "pk", "slug", "name"
+    ):
+        organisations[slug.lower()] = org_id
+        organisations[name.lower()] = org_id
+    return Vocabulary(
+        statuses=statuses,
+        priorities={p.lower(): p for p in matrix.priorities},
+        levels={level.lower(): level for level in [*matrix.impact_levels, *matrix.urgency_levels]},
+        classifications=classifications,
+        organisations=organisations,
+    )
+
+
+def dictionary_for(feed: TicketFeed) -> Dictionary:
+    mappings = FieldMapping.objects.filter(flow_id=feed.flow_id).prefetch_related(
+        Prefetch("value_mappings", ValueMapping.objects.order_by("pk"))
+    )
+    return Dictionary.build(mappings, vocabulary_for(feed.ecosystem), feed.flow.name)

@@ -35,10 +35,10 @@ from django.utils import timezone
 from core.tasks import enqueue_on_commit
 
 from .choices import ImportFormatChoices, ImportStateChoices
+from .ingest import Ingestor
 from .mapping import MappingError
 from .models import ImportRun, SourceEvent, TicketFeed
 from .parsers import ParseError, TicketEvent
-from .services import Ingestor
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from core.querysets import VIEW
 
+from .ingest import TOOL_LABELS
 from .models import TicketFeed, TicketLink
-from .services import TOOL_LABELS
 
 
 def incident_ticket(request, incident) -> dict | None:
