@@ -133,7 +133,7 @@ def calendar_and_clock(table, spans, clocks):
 
 def recompute(table, sample_size):
     from core import bulk
-    from slas import services
+    from slas import clocks
 
     ids = list(Incident.objects.order_by("?").values_list("pk", flat=True)[: sample_size * 2])
     fast_ids, naive_ids = sorted(ids[:sample_size]), sorted(ids[sample_size:])
@@ -141,7 +141,7 @@ def recompute(table, sample_size):
     def run(batch_ids):
         started = time.perf_counter()
         for start in range(0, len(batch_ids), 500):
-            services.recompute_incidents([Incident(pk=pk) for pk in batch_ids[start : start + 500]])
+            clocks.recompute_incidents([Incident(pk=pk) for pk in batch_ids[start : start + 500]])
         return len(batch_ids) / (time.perf_counter() - started)
 
     fast = run(fast_ids)
@@ -157,15 +157,15 @@ def recompute(table, sample_size):
     )
     in_order = run(consecutive)
     # The former write: every clock written back with bulk_update, changed or not.
-    real_update, real_changed = services.update_rows, services._changed
-    services.update_rows = lambda model, rows, fields: model.objects.bulk_update(
+    real_update, real_changed = clocks.update_rows, clocks._changed
+    clocks.update_rows = lambda model, rows, fields: model.objects.bulk_update(
         rows, fields, batch_size=1000
     )
-    services._changed = lambda stored, figures: True
+    clocks._changed = lambda stored, figures: True
     try:
         naive = rolled_back(lambda: run(naive_ids))
     finally:
-        services.update_rows, services._changed = real_update, real_changed
+        clocks.update_rows, clocks._changed = real_update, real_changed
     assert bulk.update_rows is real_update
     table.add(
         f"recompute of stored SLA state ({sample_size:,} random incidents)",
@@ -251,14 +251,14 @@ ON CONFLICT (incident_sla_id, level) DO NOTHING
 
 
 def breach_scan(table, runs):
-    from slas import services
+    from slas import crossings
     from slas.choices import AlertLevelChoices
 
     moment = timezone.now() + timedelta(hours=1)
     counted = {}
 
     def ours():
-        counted["alerts"] = len(services.record_crossings(at=moment, recompute_breached=False))
+        counted["alerts"] = len(crossings.record_crossings(at=moment, recompute_breached=False))
 
     def floor():
         sla, alert = IncidentSla._meta.db_table, SlaAlert._meta.db_table

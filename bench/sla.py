@@ -4,7 +4,7 @@
 
 1. Clock evaluations per second: N generated timelines evaluated by the pure clock.
 2. The breach scan for N incidents: the beat task's index lookup on the stored
-   deadlines (``services.record_crossings``) next to a naive per-object loop that
+   deadlines (``crossings.record_crossings``) next to a naive per-object loop that
    loads each incident's timeline and evaluates its clock — and checks both find the
    same breaches.
 
@@ -27,7 +27,7 @@ def main():
 
     django_on_scratch_database("bench")
 
-    from slas import services
+    from slas import crossings
     from slas.calendar import WorkingCalendar
     from slas.clock import TimelinePoint, evaluate
 
@@ -83,12 +83,12 @@ def main():
     )
 
     started = time.perf_counter()
-    found = services.record_crossings(at=now, batch_size=5000)
+    found = crossings.record_crossings(at=now, batch_size=5000)
     print(
         f"beat task, first run recording every crossing: {time.perf_counter() - started:.2f} s, {len(found)} alerts"
     )
     started = time.perf_counter()
-    again = services.record_crossings(at=now + timedelta(minutes=1), batch_size=5000)
+    again = crossings.record_crossings(at=now + timedelta(minutes=1), batch_size=5000)
     print(
         f"beat task, next minute (steady state):         {time.perf_counter() - started:.3f} s, {len(again)} new alerts"
     )
@@ -109,7 +109,7 @@ def _populate(timelines, now):
     from django.db import connection
 
     from siam.models import Contract, Ecosystem, Organisation, Service, ServiceProvider
-    from slas import services
+    from slas import clocks
     from slas.models import (
         BusinessCalendar,
         Incident,
@@ -178,7 +178,7 @@ def _populate(timelines, now):
     Incident.holders.through.objects.bulk_create(links, batch_size=5000)
     started = time.perf_counter()
     for start in range(0, len(ids), 1000):
-        services.recompute_incidents(
+        clocks.recompute_incidents(
             [Incident(pk=pk) for pk in ids[start : start + 1000]], at=now - timedelta(minutes=1)
         )
     print(
@@ -190,7 +190,7 @@ def _populate(timelines, now):
 
 def _naive(ids, now):
     """What a scan without stored deadlines must do: every open incident, every time."""
-    from slas import services
+    from slas import clocks, governing
     from slas.clock import ClockState
     from slas.models import Incident, ServiceLevelTarget
 
@@ -198,12 +198,12 @@ def _naive(ids, now):
     target = ServiceLevelTarget.objects.select_related("calendar").get(contract__reference="SLA")
     for pk in ids:
         incident = Incident.objects.get(pk=pk)
-        calendar = services.build_working_calendar(
+        calendar = governing.build_working_calendar(
             target.calendar, range(now.year - 1, now.year + 2)
         )
-        points = services.timeline_points(incident.events.all())
-        result = services.evaluate_clock(
-            incident, points, services.Applicable(target, None), "resolution", calendar, now
+        points = clocks.timeline_points(incident.events.all())
+        result = clocks.evaluate_clock(
+            incident, points, governing.Applicable(target, None), "resolution", calendar, now
         )
         if result.state == ClockState.BREACHED:
             breached.add(pk)

@@ -23,7 +23,7 @@ from django.db import transaction
 from core.querysets import CHANGE
 from siam.models import Organisation, Person
 
-from . import lifecycle, services
+from . import clocks, lifecycle, services
 from .lifecycle import SPECS, Action
 from .models import Incident, IncidentEvent, KnownError, PriorityMatrix
 
@@ -91,7 +91,7 @@ def authorize(user, incident: Incident, action: Action) -> None:
 def allowed_actions(incident: Incident, user) -> list[Action]:
     """What the incident page and ``GET …/actions/`` offer: allowed now, and to the user."""
     found = lifecycle.allowed_actions(
-        facts_of(incident), now=services.now(), reopen_window=reopen_window()
+        facts_of(incident), now=clocks.now(), reopen_window=reopen_window()
     )
     if not found:
         return []
@@ -121,7 +121,7 @@ def perform(incident: Incident, action: Action | str, values: Mapping, *, user) 
         incident = (
             Incident.objects.select_for_update().select_related("ecosystem").get(pk=incident.pk)
         )
-        moment = services.now()
+        moment = clocks.now()
         facts = facts_of(incident)
         errors = lifecycle.check(facts, action, values, now=moment, reopen_window=reopen_window())
         if not errors:

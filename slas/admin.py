@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from core.admin import RestrictedAdmin
 
-from . import services
+from . import clocks
 from .models import (
     BusinessCalendar,
     CustomHoliday,
@@ -85,7 +85,7 @@ class IncidentAdmin(RestrictedAdmin):
 
     @admin.action(description="Recompute the SLA state from the timeline (repair, closed ones too)")
     def repair_sla(self, request, queryset):
-        stored = services.recompute_incidents(list(queryset))
+        stored = clocks.recompute_incidents(list(queryset))
         self.message_user(
             request,
             f"Recomputed {stored} clocks of {queryset.count()} incidents.",

@@ -10,7 +10,7 @@ queue (ownership gaps), waits for the customer, reopens, and the breaches that f
 
 Rows are written in bulk (``COPY`` on PostgreSQL) with ids allocated up front; the
 SLA clocks and ownership gaps are then computed by the same code as in production
-(``services.store_clocks``), from the timelines in hand.
+(``clocks.store_clocks``), from the timelines in hand.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from siam.choices import ContractKindChoices, ContractStatusChoices
 from siam.models import Contract, Ecosystem, Organisation, Service, ServiceProvider
 
-from . import rollups, services
+from . import clocks, crossings, rollups, services
 from .choices import ClassificationChoices, EventKindChoices, IncidentStatusChoices
 from .models import (
     BusinessCalendar,
@@ -70,16 +70,16 @@ def generate(incidents: int, seed: int, *, now: datetime | None = None, log=prin
     for index, count in enumerate(per_ecosystem):
         world = _ecosystem(seed, index, shared, rng)
         log(f"ecosystem {world['ecosystem'].name}: {count} incidents")
-        incidents_made, events_made, clocks = _incidents(world, count, rng, now, log)
+        incidents_made, events_made, clocks_made = _incidents(world, count, rng, now, log)
         made["ecosystems"] += 1
         made["incidents"] += incidents_made
         made["events"] += events_made
-        made["clocks"] += clocks
+        made["clocks"] += clocks_made
     # The past's warnings and breaches were recorded (and dealt with) as they happened.
     from .models import SlaAlert
 
     log("recording past warnings and breaches")
-    services.record_crossings(at=now, batch_size=5000, recompute_breached=False)
+    crossings.record_crossings(at=now, batch_size=5000, recompute_breached=False)
     SlaAlert.objects.filter(handled_at__isnull=True).update(handled_at=now)
     log("monthly roll-ups of the past")
     rollups.refresh(everything=True)
@@ -264,7 +264,7 @@ def _incidents(
     levels = ["High", "Medium", "Low"]
     next_incident = _next_id(Incident)
     next_event = _next_id(IncidentEvent)
-    made_events = clocks = 0
+    made_events = clocks_made = 0
     batch = 5000
     for first in range(0, count, batch):
         rows, timelines = [], []
@@ -293,11 +293,11 @@ def _incidents(
             timelines.append((incident, events, {e.holder_id for e in events if e.holder_id}))
         with transaction.atomic():
             _write(rows, timelines)
-            clocks += services.store_clocks(timelines, at=now)
+            clocks_made += clocks.store_clocks(timelines, at=now)
         made_events += sum(len(t[1]) for t in timelines)
         log(f"  {min(first + batch, count)}/{count} incidents")
     _reset_sequences()
-    return count, made_events, clocks
+    return count, made_events, clocks_made
 
 
 def _next_id(model) -> int:

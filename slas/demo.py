@@ -13,7 +13,7 @@ from siam.choices import SystemKindChoices
 from siam.demo import DemoResult
 from siam.models import Contract, Ecosystem, Organisation, Service
 
-from . import services
+from . import clocks, crossings, services
 from .choices import (
     AlertLevelChoices,
     EscalationActionChoices,
@@ -183,7 +183,7 @@ def _stories(eco, actor) -> int:
 
     from . import actions
 
-    now = services.now().replace(second=0, microsecond=0)
+    now = clocks.now().replace(second=0, microsecond=0)
     users = {
         u.username: u for u in get_user_model().objects.filter(username__in=["john", "sophie"])
     }
@@ -356,8 +356,8 @@ def _generate_incidents(eco, actor) -> int:
     Incident.holders.through.objects.bulk_create(holder_links, batch_size=1000)
     ids = list(saved.values())
     for start in range(0, len(ids), 100):
-        services.recompute_incidents(ids[start : start + 100], at=now)
-    services.record_crossings(at=now)
+        clocks.recompute_incidents(ids[start : start + 100], at=now)
+    crossings.record_crossings(at=now)
     # History: the demo's past alerts were dealt with at the time.
     SlaAlert.objects.filter(handled_at__isnull=True).update(handled_at=now)
     return len(incidents) + len(all_events)

@@ -183,10 +183,10 @@ def alert_ownership_gaps(at=None) -> int:
     (business time never exceeds it); those are recomputed now, so the business time
     compared is today's, not the last recompute's.
     """
-    from . import services
+    from . import clocks
     from .models import Incident, OwnershipGap
 
-    moment = at or services.now()
+    moment = at or clocks.now()
     threshold = gap_alert_seconds()
     candidates = OwnershipGap.objects.filter(
         end__isnull=True,
@@ -196,7 +196,7 @@ def alert_ownership_gaps(at=None) -> int:
     incident_ids = sorted(set(candidates))
     if not incident_ids:
         return 0
-    services.recompute_incidents([Incident(pk=pk) for pk in incident_ids], at=moment)
+    clocks.recompute_incidents([Incident(pk=pk) for pk in incident_ids], at=moment)
     sent = 0
     with transaction.atomic():
         due = list(

@@ -5,14 +5,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from core.tasks import enqueue_on_commit
 
-from . import notifications, rollups, services
+from . import crossings, notifications, rollups
 
 
 @shared_task(ignore_result=True)
 def scan_sla_thresholds():
     """Every minute: record the warnings and breaches whose instant has passed, and
     alert the integrator to incidents nobody has owned for too long."""
-    alert_ids = services.record_crossings()
+    alert_ids = crossings.record_crossings()
     if alert_ids:
         enqueue_on_commit(dispatch_sla_alerts, alert_ids)
     notifications.alert_ownership_gaps()
@@ -31,7 +31,7 @@ def repair_sla(ecosystem_ids, include_closed=False, after=0):
     whatever else waits) rather than holding a worker."""
     done = {"last": after}
     try:
-        return services.repair(
+        return crossings.repair(
             ecosystem_ids,
             include_closed=include_closed,
             after=after,

@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.system import get_system_user
 
-from . import services
+from . import clocks, services
 from .choices import ClassificationChoices
 from .models import Incident, IncidentEvent, IncidentToolKey, PriorityMatrix
 
@@ -138,7 +138,7 @@ def store_timelines(
         ],
         ignore_conflicts=True,
     )
-    services.store_clocks([(plan.incident, plan.timeline, plan.holder_ids) for plan in plans])
+    clocks.store_clocks([(plan.incident, plan.timeline, plan.holder_ids) for plan in plans])
     return stored
 
 

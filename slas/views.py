@@ -18,7 +18,7 @@ from core.views import (
     ObjectView,
 )
 
-from . import actions, charts, filtersets, forms, reports, services, tables
+from . import actions, charts, clocks, filtersets, forms, reports, tables
 from .models import (
     BusinessCalendar,
     Incident,
@@ -224,13 +224,13 @@ class IncidentView(ObjectView):
     template_name = "slas/incident.html"
 
     def get_extra_context(self, request, instance):
-        clocks = services.live_clocks(instance)
+        live_clocks = clocks.live_clocks(instance)
         colours = charts.party_colours(
             {p.pk for p in instance.holders.all()} | {instance.ecosystem.integrator_id}
         )
         names = {p.pk: p.name for p in instance.holders.all()}
         bars = []
-        for live in clocks:
+        for live in live_clocks:
             result = live.result
             parts = []
             for segment in result.segments:

@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from core.api.serializers import ValidatedModelSerializer
 
-from .. import services
+from .. import clocks, services
 from ..choices import EventKindChoices, IncidentStatusChoices
 from ..models import (
     BusinessCalendar,
@@ -276,7 +276,7 @@ class IncidentSerializer(ValidatedModelSerializer):
             attrs.setdefault(
                 "reference", services.next_reference(ecosystem.pk) if ecosystem else ""
             )
-            attrs.setdefault("opened_at", services.now())
+            attrs.setdefault("opened_at", clocks.now())
         attrs = super().validate(attrs)
         if self.instance is None and not self._reference_given:
             attrs["reference"] = ""

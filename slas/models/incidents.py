@@ -128,7 +128,7 @@ class Incident(EcosystemScopedModel):
     known_error = models.ForeignKey(
         KnownError, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
     )
-    #: Kept by ``services.store_clocks`` with the clocks (never typed): the end-to-end
+    #: Kept by ``slas.clocks.store_clocks`` with the clocks (never typed): the end-to-end
     #: resolution clock's state and the soonest deadline of a running clock, so the
     #: incident list sorts and filters by an index instead of a subquery per row.
     sla_state = models.CharField(

@@ -23,7 +23,7 @@ from .targets import ServiceLevelTarget
 class IncidentSla(models.Model):
     """Derived SLA state of one incident against one target and metric.
 
-    Recomputed from the timeline by ``slas.services``; the deadline columns are the
+    Recomputed from the timeline by ``slas.clocks``; the deadline columns are the
     instants each threshold is (or was) crossed, indexed so that the beat task finds
     what crossed with an index lookup, not a recompute.
     """

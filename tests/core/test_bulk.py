@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.bulk import update_rows
-from slas import services
+from slas import clocks
 from slas.choices import EventKindChoices, MetricChoices, SlaStateChoices
 from slas.models import IncidentSla
 from tests.slas.conftest import at, frozen, sla  # noqa: F401  (fixtures)
@@ -47,11 +47,11 @@ def test_a_recompute_writes_only_the_clocks_whose_figures_changed(sla):  # noqa:
     running, done = sla.open(), sla.open()
     sla.event(done, at(0, 9, 10), kind=EventKindChoices.STATUS, status="in_progress")
     sla.event(done, at(0, 10), kind=EventKindChoices.STATUS, status="resolved")
-    services.recompute_incidents([running, done], at=at(0, 11))
+    clocks.recompute_incidents([running, done], at=at(0, 11))
     stamps = dict(IncidentSla.objects.values_list("pk", "computed_at"))
     later = at(0, 11) + timedelta(minutes=30)
     with CaptureQueriesContext(connection) as queries:
-        services.recompute_incidents([running, done], at=later)
+        clocks.recompute_incidents([running, done], at=later)
     rewritten = {row.pk for row in IncidentSla.objects.all() if row.computed_at != stamps[row.pk]}
     # The running clocks count on; the resolved incident's stopped clocks are left alone.
     assert rewritten == set(

@@ -22,6 +22,8 @@ from integrations.choices import ImportStateChoices
 from integrations.importers import import_path
 from integrations.models import ImportRun, SourceEvent
 from integrations.samples import servicenow_rows, write_servicenow_csv
+from slas import clocks as sla_clocks
+from slas import crossings as sla_crossings
 from slas import services as sla_services
 from slas import tasks as sla_tasks
 from slas.models import IncidentSla, SlaAlert
@@ -108,7 +110,7 @@ def test_a_repair_out_of_time_goes_on_after_the_last_chunk_it_stored(sla, monkey
     incidents = [sla.open() for _ in range(5)]
     ids = sorted(i.pk for i in incidents)
     IncidentSla.objects.all().delete()
-    original, chunks, requeued = sla_services.recompute_incidents, [], []
+    original, chunks, requeued = sla_clocks.recompute_incidents, [], []
 
     def out_of_time_in_the_third_chunk(batch):
         chunks.append([i.pk for i in batch])
@@ -117,7 +119,7 @@ def test_a_repair_out_of_time_goes_on_after_the_last_chunk_it_stored(sla, monkey
         return original(batch)
 
     monkeypatch.setattr(sla_services, "recompute_incidents", out_of_time_in_the_third_chunk)
-    monkeypatch.setattr(sla_services, "repair", functools.partial(sla_services.repair, chunk=2))
+    monkeypatch.setattr(sla_services, "repair", functools.partial(sla_crossings.repair, chunk=2))
     monkeypatch.setattr(sla_tasks.repair_sla, "delay", lambda *a: requeued.append(a))
     sla_tasks.repair_sla([sla.world.a.pk])
     assert requeued == [([sla.world.a.pk], False, ids[3])]

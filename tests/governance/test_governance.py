@@ -180,9 +180,9 @@ def test_computed_kpis_match_the_sla_report(sla, gov, client_for):
     breached = sla.open(opened=at(1, 9))
     sla.event(breached, at(1, 15), kind=EventKindChoices.RESOLVED, status="resolved")
     sla.event(breached, at(1, 16), kind=EventKindChoices.REOPENED, status="in_progress")
-    from slas import services as sla_services
+    from slas import crossings as sla_crossings
 
-    sla_services.record_crossings(at=at(1, 17))
+    sla_crossings.record_crossings(at=at(1, 17))
     eco = sla.world.a
     kpis = {
         source: Kpi.objects.create(ecosystem=eco, name=source, source=source, priority="P1" if source == "mttr" else "", measured_from=date(2026, 11, 1))

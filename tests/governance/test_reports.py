@@ -23,7 +23,7 @@ SECTIONS = (
 
 @pytest.fixture
 def incidents(sla):
-    from slas import services as sla_services
+    from slas import crossings as sla_crossings
     from slas.choices import EventKindChoices
     from tests.slas.conftest import at
 
@@ -31,7 +31,7 @@ def incidents(sla):
     sla.event(met, at(0, 10), kind=EventKindChoices.RESOLVED, status="resolved")
     breached = sla.open(opened=at(1, 9))
     sla.event(breached, at(1, 15), kind=EventKindChoices.RESOLVED, status="resolved")
-    sla_services.record_crossings(at=at(1, 16))
+    sla_crossings.record_crossings(at=at(1, 16))
     return sla
 
 

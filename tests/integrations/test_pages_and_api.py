@@ -23,7 +23,7 @@ from integrations.models import (
     WebhookSubscription,
 )
 from integrations.samples import write_servicenow_csv
-from slas import services as sla_services
+from slas import crossings as sla_crossings
 from slas.models import IncidentSla, SlaAlert
 from slas.notifications import dispatch_alerts
 from tests import factories as f
@@ -423,7 +423,7 @@ def receiver():
 
 def breach(sla):
     incident = sla.open()
-    alert_ids = sla_services.record_crossings(at=datetime(2026, 11, 30, 12, tzinfo=UTC))
+    alert_ids = sla_crossings.record_crossings(at=datetime(2026, 11, 30, 12, tzinfo=UTC))
     return incident, [a for a in SlaAlert.objects.filter(pk__in=alert_ids)]
 
 

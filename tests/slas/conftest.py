@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from siam.choices import ContractStatusChoices
-from slas import services
+from slas import clocks, services
 from slas.models import Incident
 from tests import factories as f
 
@@ -18,7 +18,7 @@ def at(day, hour, minute=0):
 
 
 class FrozenClock:
-    """The SLA services' notion of "now", pinned by the tests."""
+    """The SLA clocks' notion of "now" (``slas.clocks.now``), pinned by the tests."""
 
     def __init__(self, moment):
         self.moment = moment
@@ -30,7 +30,7 @@ class FrozenClock:
 @pytest.fixture
 def frozen(monkeypatch):
     clock = FrozenClock(at(0, 9))
-    monkeypatch.setattr(services, "now", clock)
+    monkeypatch.setattr(clocks, "now", clock)
     return clock
 
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from raci.models import Role
-from slas import actions, notifications, services
+from slas import actions, clocks, crossings, notifications
 from slas.choices import SlaStateChoices
 from slas.models import EscalationRule, IncidentSla, Notification, OwnershipGap, ServiceLevelTarget
 from tests.slas.conftest import at
@@ -137,12 +137,12 @@ def test_hand_back_follows_the_resolution_breach_not_the_response_breach(sla):
     )
     assert rule.metric == "resolution"
     # nothing from the provider in 15 minutes: its OLA response is breached at 09:25
-    dispatch_alerts(services.record_crossings(at=at(0, 9, 30)))
+    dispatch_alerts(crossings.record_crossings(at=at(0, 9, 30)))
     assert clock(incident, "response", world.provider1.pk).state == SlaStateChoices.BREACHED
     incident.refresh_from_db()
     assert incident.holder == world.provider1  # still with the provider working on it
     # its 2 h OLA resolution is breached at 11:10: handed back
-    dispatch_alerts(services.record_crossings(at=at(0, 11, 11)))
+    dispatch_alerts(crossings.record_crossings(at=at(0, 11, 11)))
     incident.refresh_from_db()
     assert incident.holder == world.integrator
     assert "Escalation" in incident.events.last().note
@@ -180,7 +180,7 @@ def test_a_change_request_has_its_own_target_and_falls_back_to_the_priority_one(
         contract=base.contract, priority="P1", classification="change_request",
         service=sla.world.service, resolution_minutes=16 * 60, calendar=base.calendar,
     )  # fmt: skip
-    services.recompute_incidents([change])
+    clocks.recompute_incidents([change])
     assert clock(change).target == service_target
 
 
@@ -203,7 +203,7 @@ def test_a_target_change_marks_open_clocks_pending_until_the_repair(
     assert "being recomputed" in client_for(user).get(incident.get_absolute_url()).content.decode()
     api = api_client_for(user).get("/api/slas/incident-slas/", {"incident": incident.pk}).json()
     assert all(r["recompute_pending"] for r in api["results"])
-    services.repair([sla.world.a.pk])
+    crossings.repair([sla.world.a.pk])
     row.refresh_from_db()
     assert row.recompute_pending_since is None and row.target_seconds == 2 * 3600
 
@@ -236,7 +236,7 @@ def test_the_report_says_who_used_the_budget_and_when_nobody_owned_it(sla, clien
     sla.act(incident, at(0, 11), "hand-off")
     sla.act(incident, at(0, 12), "hand-off", holder=world.provider2)
     sla.frozen.moment = at(0, 14)
-    services.record_crossings(at=at(0, 14))  # the 4 h end-to-end target broke at 13:00
+    crossings.record_crossings(at=at(0, 14))  # the 4 h end-to-end target broke at 13:00
     assert clock(incident).state == SlaStateChoices.BREACHED
     report = reports.build_report(world.integrator_admin, {})
     used = {row.party: (row.clocks, row.seconds) for row in report.budget_use}

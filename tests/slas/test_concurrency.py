@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from slas import services
+from slas import crossings
 from slas.models import IncidentSla, SlaAlert
 
 from .conftest import at
@@ -30,7 +30,7 @@ def test_two_workers_scanning_at_once_record_each_alert_once(sla):
     def worker():
         try:
             barrier.wait()
-            results.append(services.record_crossings(at=at(0, 17), batch_size=7))
+            results.append(crossings.record_crossings(at=at(0, 17), batch_size=7))
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -45,4 +45,4 @@ def test_two_workers_scanning_at_once_record_each_alert_once(sla):
     recorded = [alert_id for run in results for alert_id in run]
     assert len(recorded) == len(set(recorded)) == SlaAlert.objects.count() == expected
     # and once more changes nothing
-    assert services.record_crossings(at=at(0, 17)) == []
+    assert crossings.record_crossings(at=at(0, 17)) == []

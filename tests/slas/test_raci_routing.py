@@ -5,7 +5,7 @@ import pytest
 
 from raci import services as raci
 from raci.models import RaciTemplate, Role
-from slas import services
+from slas import crossings
 from slas.choices import ClassificationChoices, EventKindChoices
 from slas.models import SlaAlert
 from slas.notifications import recipients_for
@@ -44,7 +44,7 @@ def incident_raci(world):
 def alerts_for(sla, **extra):
     incident = sla.open(**extra)
     sla.event(incident, at(0, 9, 5), kind=EventKindChoices.HANDOFF, holder=sla.world.provider1)
-    services.record_crossings(at=at(0, 16))
+    crossings.record_crossings(at=at(0, 16))
     return list(SlaAlert.objects.filter(incident_sla__incident=incident))
 
 

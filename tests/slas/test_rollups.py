@@ -13,7 +13,7 @@ from django.utils import timezone
 from governance import measures
 from siam.choices import MembershipRoleChoices
 from siam.models import Ecosystem, ServiceProvider
-from slas import rollups, services
+from slas import clocks, crossings, rollups
 from slas.choices import MetricChoices
 from slas.models import Incident, IncidentSla, SlaRollupMonth
 from slas.reports import report_for
@@ -142,7 +142,7 @@ def test_every_write_of_clocks_marks_its_month(history):
     bucket = SlaRollupMonth.objects.get(
         ecosystem=ecosystem, month=rollups.month_of(incident.opened_at)
     )
-    services.recompute_incidents([incident])
+    clocks.recompute_incidents([incident])
     bucket.refresh_from_db()
     assert not bucket.is_fresh
 
@@ -180,7 +180,7 @@ def test_a_breach_recorded_by_the_scan_marks_its_month(history):
     IncidentSla.objects.filter(pk=clock.pk).update(
         state="running", breach_at=moment - timedelta(minutes=1), breach_recorded_at=None
     )
-    services.record_crossings(at=moment, recompute_breached=False)
+    crossings.record_crossings(at=moment, recompute_breached=False)
     bucket = SlaRollupMonth.objects.get(
         ecosystem=ecosystem, month=rollups.month_of(clock.incident.opened_at)
     )

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from slas import services
+from slas import clocks, crossings
 from slas.choices import EventKindChoices, IncidentStatusChoices, MetricChoices, SlaStateChoices
 from slas.models import AppendOnlyError, IncidentSla, Notification, SlaAlert
 from slas.notifications import dispatch_alerts
@@ -146,12 +146,12 @@ def test_beat_records_each_warning_and_breach_once_and_notifies(
     sla.event(
         incident, at(0, 9, 5), kind=EventKindChoices.STATUS, status="in_progress"
     )  # responded in time
-    assert services.record_crossings(at=at(0, 10)) == []
-    first = services.record_crossings(at=at(0, 11, 1))
+    assert crossings.record_crossings(at=at(0, 10)) == []
+    first = crossings.record_crossings(at=at(0, 11, 1))
     assert SlaAlert.objects.filter(level="warning_1").count() == len(first) >= 1
-    assert services.record_crossings(at=at(0, 11, 2)) == []
-    services.record_crossings(at=at(0, 16))
-    assert services.record_crossings(at=at(0, 16)) == []
+    assert crossings.record_crossings(at=at(0, 11, 2)) == []
+    crossings.record_crossings(at=at(0, 16))
+    assert crossings.record_crossings(at=at(0, 16)) == []
     state = clock(incident)
     assert state.state == SlaStateChoices.BREACHED and state.breach_recorded_at == at(0, 13)
     assert SlaAlert.objects.filter(incident_sla=state).count() == 3
@@ -166,11 +166,11 @@ def test_beat_records_each_warning_and_breach_once_and_notifies(
 
 def test_a_recorded_breach_survives_a_later_target_change(sla):
     incident = sla.open()
-    services.record_crossings(at=at(0, 16))
+    crossings.record_crossings(at=at(0, 16))
     target = sla.e2e["P1"]
     target.resolution_minutes = 24 * 60
     target.save()
-    services.recompute_incidents([incident], at=at(0, 16))
+    clocks.recompute_incidents([incident], at=at(0, 16))
     state = clock(incident)
     assert state.state == SlaStateChoices.BREACHED and state.breach_recorded_at == at(0, 13)
 
@@ -186,7 +186,7 @@ def test_escalation_actions_raise_priority_and_hand_to_integrator(sla):
     EscalationRule.objects.create(
         target=sla.e2e["P1"], level="warning_2", action="hand_to_integrator"
     )
-    ids = services.record_crossings(at=at(0, 12, 1))
+    ids = crossings.record_crossings(at=at(0, 12, 1))
     dispatch_alerts(ids)
     incident.refresh_from_db()
     assert incident.holder == sla.world.integrator
@@ -207,7 +207,7 @@ def test_repair_recomputes_open_incidents_and_leaves_closed_ones(sla):
     sla.calendar.save()  # the signal schedules a repair (eager in tests)
     assert clock(open_one).due_at == at(0, 13)  # 24x7 from 09:00 Monday: 4 h later
     assert clock(closed).counted_seconds == before_closed
-    services.repair([sla.world.a.pk], include_closed=True)
+    crossings.repair([sla.world.a.pk], include_closed=True)
     assert clock(closed).counted_seconds == before_closed  # closed at 10:00: one hour either way
 
 

@@ -148,9 +148,9 @@ def test_incident_list_filters(sla, client_for):
     late = sla.open()
     sla.frozen.moment = at(0, 16)
     fresh = sla.open(opened=at(0, 15, 45))
-    from slas import services
+    from slas import crossings
 
-    services.record_crossings(at=at(0, 16))
+    crossings.record_crossings(at=at(0, 16))
     client = client_for(sla.world.integrator_admin)
     url = reverse("slas:incident_list")
     page = client.get(url, {"breached": "true"}).content.decode()
@@ -160,13 +160,13 @@ def test_incident_list_filters(sla, client_for):
 
 
 def test_report_figures_match_the_sla_data(sla, client_for):
-    from slas import services
+    from slas import crossings
 
     met = sla.open()
     sla.event(met, at(0, 10), kind=EventKindChoices.RESOLVED, status="resolved")
     breached = sla.open(opened=at(1, 9))
     sla.event(breached, at(1, 15), kind=EventKindChoices.RESOLVED, status="resolved")
-    services.record_crossings(at=at(1, 16))
+    crossings.record_crossings(at=at(1, 16))
     client = client_for(sla.world.integrator_admin)
     report = client.get(reverse("slas:report")).context["report"]
     assert (report.overall.clocks, report.overall.met, report.overall.breached) == (2, 1, 1)

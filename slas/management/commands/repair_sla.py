@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from siam.models import Ecosystem
-from slas import services
+from slas import clocks, crossings
 from slas.models import Incident
 
 
@@ -26,9 +26,9 @@ class Command(BaseCommand):
             found = list(Incident.objects.filter(reference=incident, ecosystem__in=ecosystems))
             if not found:
                 raise CommandError(f"No incident {incident!r}.")
-            stored = services.recompute_incidents(found)
+            stored = clocks.recompute_incidents(found)
         else:
-            stored = services.repair(
+            stored = crossings.repair(
                 ecosystems.values_list("pk", flat=True), include_closed=include_closed
             )
         self.stdout.write(self.style.SUCCESS(f"Recomputed {stored} clocks."))
