@@ -52,13 +52,23 @@ class BusinessCalendarTable(BaseTable):
 
 
 class PriorityMatrixTable(BaseTable):
-    ecosystem = tables.Column(linkify=lambda record: record.get_absolute_url())
+    # Linked by its own name: the ecosystem column is hidden for a user of one ecosystem.
+    matrix = tables.Column(
+        empty_values=(),
+        linkify=lambda record: record.get_absolute_url(),
+        orderable=False,
+        verbose_name="Matrix",
+    )
+    ecosystem = tables.Column(linkify=lambda record: record.ecosystem.get_absolute_url())
     size = tables.Column(empty_values=(), orderable=False, verbose_name="Size")
     priorities = tables.Column(orderable=False)
 
     class Meta(BaseTable.Meta):
         model = PriorityMatrix
-        fields = ("ecosystem", "size", "priorities", "actions")
+        fields = ("matrix", "ecosystem", "size", "priorities", "actions")
+
+    def render_matrix(self, record):
+        return str(record)
 
     def render_size(self, record):
         return f"{len(record.impact_levels)} × {len(record.urgency_levels)}"

@@ -123,7 +123,7 @@ class PriorityMatrixDeleteView(ObjectDeleteView):
 
 
 class ServiceLevelTargetListView(ObjectListView):
-    queryset = ServiceLevelTarget.objects.select_related("contract", "calendar")
+    queryset = ServiceLevelTarget.objects.select_related("contract", "calendar", "service")
     filterset = filtersets.ServiceLevelTargetFilterSet
     table = tables.ServiceLevelTargetTable
 

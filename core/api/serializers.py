@@ -1,3 +1,4 @@
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
@@ -106,6 +107,25 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
             # A derived value we cannot read back counts as a change: refused.
             return False
         return current == value or str(current) == str(value)
+
+    def get_uniqueness_extra_kwargs(self, field_names, declared_fields, extra_kwargs):
+        """DRF makes every field of a unique constraint required; a field the model
+        leaves blank (``blank=True``: a target for any classification) stays optional,
+        and the constraint is checked by ``full_clean`` in ``validate``."""
+        asked = {name: dict(kwargs) for name, kwargs in extra_kwargs.items()}
+        extra_kwargs, hidden = super().get_uniqueness_extra_kwargs(
+            field_names, declared_fields, extra_kwargs
+        )
+        model = self.Meta.model
+        for name, kwargs in extra_kwargs.items():
+            if "required" in kwargs and "required" not in asked.get(name, {}):
+                try:
+                    blank = model._meta.get_field(name).blank
+                except FieldDoesNotExist:  # a declared field, not the model's
+                    continue
+                if blank:
+                    kwargs.pop("required")
+        return extra_kwargs, hidden
 
     def get_unique_together_validators(self):
         # The model's own constraint check (in validate) reports these, with the

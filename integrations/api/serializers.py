@@ -138,9 +138,15 @@ class ImportUploadSerializer(serializers.Serializer):
 
 
 class WebhookSubscriptionSerializer(ValidatedModelSerializer):
+    # The address alerts are posted to; ``url`` is, as on every resource, this
+    # subscription's own API address.
+    target_url = serializers.URLField(
+        source="url", max_length=WebhookSubscription._meta.get_field("url").max_length
+    )
+
     class Meta:
         model = WebhookSubscription
-        fields = (*COMMON, "ecosystem", "name", "url", "events", "active", "secret_set_at")
+        fields = (*COMMON, "ecosystem", "name", "target_url", "events", "active", "secret_set_at")
         read_only_fields = ("secret_set_at",)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
 @dataclass
@@ -29,6 +29,14 @@ class ModelCase:
     api_create: bool = True
     #: How a field's API value is written in a form (e.g. a list as one line each).
     ui_values: Callable[[dict], dict] = lambda data: data
+    #: What the list page shows of an object (e.g. a link to it, when the list shows
+    #: its reference and title in columns of their own rather than its name).
+    listed: Callable[[Any], str] = str
+    #: The add page's answer to a valid form: a redirect, or a page of its own (such as
+    #: a secret shown once).
+    ui_created_status: int = 302
+    #: Whether the API has a detail address (``<api_path><pk>/``) for it.
+    api_detail: bool = True
 
     @property
     def id(self) -> str:
@@ -75,7 +83,7 @@ def check_ui_crud(case: ModelCase, ctx, client, user) -> None:
     # the list and the detail page show the object
     response = client.get(reverse(model.url_name("list")))
     assert response.status_code == 200
-    assert str(existing) in response.content.decode()
+    assert case.listed(existing) in response.content.decode()
     response = client.get(existing.get_absolute_url())
     assert response.status_code == 200
     assert "Change history" in response.content.decode()
@@ -87,7 +95,7 @@ def check_ui_crud(case: ModelCase, ctx, client, user) -> None:
     assert page.status_code == 200
     data = page_post_data(page.context, **case.ui_values(case.create(ctx)))
     response = client.post(add_url, data)
-    assert response.status_code == 302, (
+    assert response.status_code == case.ui_created_status, (
         response.context["form"].errors if response.context else response
     )
     assert model.objects.count() == before + 1
@@ -207,3 +215,60 @@ def check_api_list_queries(case: ModelCase, ctx, api, query_count) -> None:
     _some_rows(case, ctx)
     response = query_count.constant(lambda: api.get(case.api_path), grow=lambda: case.bulk(ctx, 20))
     assert response.json()["count"] >= 20
+
+
+# --- Records the system writes (logs, derived rows): listed and read, never edited -------
+
+
+def _record_pages(case: ModelCase, pk) -> dict[str, str]:
+    """The record's own pages that exist: a record may have a detail or a delete page,
+    or be shown only in its list (and on its parent's page)."""
+    urls = {}
+    for name in ("", "edit", "delete"):
+        try:
+            urls[name] = reverse(case.model.url_name(name), kwargs={"pk": pk})
+        except NoReverseMatch:
+            continue
+    return urls
+
+
+def check_api_read(case: ModelCase, ctx, api) -> None:
+    """A record is listed and read through the API; writing it there is refused (4xx)
+    and changes nothing."""
+    existing = case.existing(ctx)
+    response = api.get(case.api_path, {"limit": 1000})
+    assert response.status_code == 200
+    assert existing.pk in [row["id"] for row in response.json()["results"]]
+    detail = f"{case.api_path}{existing.pk}/"
+    if case.api_detail:
+        body = api.get(detail).json()
+        assert body["id"] == existing.pk and body["display"] == str(existing)
+    stored = case.model.objects.filter(pk=existing.pk).values().get()
+    count = case.model.objects.count()
+    for method in (api.patch, api.put):
+        answer = method(detail, {"id": existing.pk}, format="json")
+        assert answer.status_code == (405 if case.api_detail else 404), answer
+    answer = api.post(case.api_path, {}, format="json")
+    assert 400 <= answer.status_code < 500, answer
+    assert case.model.objects.filter(pk=existing.pk).values().get() == stored
+    assert case.model.objects.count() == count
+
+
+def check_record_isolation(case: ModelCase, ctx, client, api) -> None:
+    """``check_isolation`` for a record: each of its pages that exists and its API
+    address are a 404 (or a 405 for a method no one may use), and no list shows it."""
+    target = case.existing(ctx)
+    for name, url in _record_pages(case, target.pk).items():
+        assert client.get(url).status_code == 404, url
+        if name:  # the edit and delete pages take a POST
+            assert client.post(url).status_code == 404, url
+    detail = f"{case.api_path}{target.pk}/"
+    assert api.get(detail).status_code == 404
+    for method in (api.patch, api.put, api.delete):
+        assert method(detail, {}, format="json").status_code in (404, 405)
+    assert case.model.objects.filter(pk=target.pk).exists()
+
+    listed = [row["id"] for row in api.get(case.api_path, {"limit": 1000}).json()["results"]]
+    assert target.pk not in listed
+    page = client.get(reverse(case.model.url_name("list"))).content.decode()
+    assert f'href="{target.get_absolute_url()}"' not in page
