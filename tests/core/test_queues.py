@@ -24,7 +24,6 @@ from integrations.models import ImportRun, SourceEvent
 from integrations.samples import servicenow_rows, write_servicenow_csv
 from slas import clocks as sla_clocks
 from slas import crossings as sla_crossings
-from slas import services as sla_services
 from slas import tasks as sla_tasks
 from slas.models import IncidentSla, SlaAlert
 from tests.core.test_worker import _test_database_url
@@ -118,14 +117,14 @@ def test_a_repair_out_of_time_goes_on_after_the_last_chunk_it_stored(sla, monkey
             raise SoftTimeLimitExceeded()
         return original(batch)
 
-    monkeypatch.setattr(sla_services, "recompute_incidents", out_of_time_in_the_third_chunk)
-    monkeypatch.setattr(sla_services, "repair", functools.partial(sla_crossings.repair, chunk=2))
+    monkeypatch.setattr(sla_clocks, "recompute_incidents", out_of_time_in_the_third_chunk)
+    monkeypatch.setattr(sla_crossings, "repair", functools.partial(sla_crossings.repair, chunk=2))
     monkeypatch.setattr(sla_tasks.repair_sla, "delay", lambda *a: requeued.append(a))
     sla_tasks.repair_sla([sla.world.a.pk])
     assert requeued == [([sla.world.a.pk], False, ids[3])]
     assert set(IncidentSla.objects.values_list("incident_id", flat=True)) == set(ids[:4])
 
-    monkeypatch.setattr(sla_services, "recompute_incidents", original)
+    monkeypatch.setattr(sla_clocks, "recompute_incidents", original)
     chunks.clear()
     sla_tasks.repair_sla(*requeued[0])
     assert set(IncidentSla.objects.values_list("incident_id", flat=True)) == set(ids)
