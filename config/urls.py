@@ -2,7 +2,7 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -29,7 +29,21 @@ api_patterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
 
+#: Addresses that moved with their model (the data dictionary, from requirements to
+#: integrations, in December 2026): kept working with a 308 to the new one.
+moved = [
+    re_path(
+        r"^requirements/flows/\d+/dictionary/",
+        project_views.MovedView.as_view(old="/requirements/flows/", new="/integrations/flows/"),
+    ),
+    re_path(
+        r"^api/requirements/(field-mappings|value-mappings|flows/\d+/dictionary-checks)/",
+        project_views.MovedView.as_view(old="/api/requirements/", new="/api/integrations/"),
+    ),
+]
+
 urlpatterns = [
+    *moved,
     path("", project_views.HomeView.as_view(), name="home"),
     path("status/", core_views.StatusView.as_view(), name="status"),
     path("healthz/", core_views.health, name="health"),

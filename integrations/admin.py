@@ -3,10 +3,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     AssignmentGroup,
+    FieldMapping,
     ImportRun,
     InboundEvent,
     TicketFeed,
     TicketLink,
+    ValueMapping,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -62,3 +64,17 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ("pk", "created", "subscription", "event", "status", "attempts", "response_code")
     list_filter = ("status",)
     list_select_related = ("subscription",)
+
+
+class ValueInline(admin.TabularInline):
+    model = ValueMapping
+    extra = 0
+
+
+@admin.register(FieldMapping)
+class FieldMappingAdmin(admin.ModelAdmin):
+    list_display = ("flow", "source_field", "target_field")
+    inlines = (ValueInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user)

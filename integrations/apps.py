@@ -29,6 +29,24 @@ class IntegrationsConfig(registry.FeatureConfig):
             template="integrations/panels/incident_ticket.html",
             context="integrations.panels.incident_ticket",
         ),
+        Panel(
+            model="siam.integrationflow",
+            slot="side",
+            template="integrations/panels/flow_dictionary.html",
+            context="integrations.panels.flow_dictionary",
+        ),
+        Panel(
+            model="siam.ecosystem",
+            slot="specification_contents",
+            template="integrations/panels/specification_contents.html",
+            context="integrations.panels.specification_contents",
+        ),
+        Panel(
+            model="siam.ecosystem",
+            slot="specification",
+            template="integrations/panels/specification_dictionary.html",
+            context="integrations.panels.specification_dictionaries",
+        ),
     )
 
     def ready(self):

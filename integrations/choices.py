@@ -50,4 +50,16 @@ class SubscriptionEventChoices(models.TextChoices):
 
 
 #: The incident fields a data dictionary may feed, by the name its target field uses.
+class ValueRuleChoices(models.TextChoices):
+    MAP = "map", "Map to the target value"
+    SAME = "same", "Same value on both sides"
+    DEFAULT = "default", "Default for any unmapped value"
+    SKIP = "skip", "Skip (do not synchronise)"
+
+
+class MappingDirectionChoices(models.TextChoices):
+    FORWARD = "forward", "Source → target"
+    BACKWARD = "backward", "Target → source"
+
+
 TRACKED_FIELDS = ("status", "priority", "impact", "urgency", "holder", "classification")

@@ -20,13 +20,20 @@ from datetime import timedelta
 from django.utils import timezone
 
 from siam.demo import DemoResult
-from siam.models import ConnectedSystem, Ecosystem, Organisation, Service
+from siam.models import ConnectedSystem, Ecosystem, IntegrationFlow, Organisation, Service
 
 from . import services, signatures
 from .choices import AuthMethodChoices, ImportFormatChoices, UnknownGroupChoices
 from .dictionaries import standard_flow
 from .importers import SERVICENOW_COLUMNS, import_lines
-from .models import AssignmentGroup, ImportRun, TicketFeed, WebhookSubscription
+from .models import (
+    AssignmentGroup,
+    FieldMapping,
+    ImportRun,
+    TicketFeed,
+    ValueMapping,
+    WebhookSubscription,
+)
 from .samples import servicenow_rows
 
 GROUPS = {
@@ -42,6 +49,7 @@ def load(actor) -> DemoResult:
     eco = Ecosystem.objects.filter(slug="infinity-ecommerce").first()
     if eco is None or TicketFeed.objects.filter(ecosystem=eco).exists():
         return result
+    _flow_dictionaries(eco)
     orgs = {o.slug: o for o in Organisation.objects.filter(pk__in=eco.party_ids())}
     service = Service.objects.get(ecosystem=eco, name="Online store")
     secrets = {}
@@ -158,3 +166,37 @@ def load(actor) -> DemoResult:
     subscription.save()
     result.created += 1
     return result
+
+
+def _flow_dictionaries(eco) -> None:
+    """The data dictionaries of two flows between the parties' tools."""
+    flows = {f.name: f for f in IntegrationFlow.objects.filter(ecosystem=eco)}
+    escalations = flows.get("Customer escalations")
+    if escalations:
+        _fields(escalations, (
+            ("subject", "string", 255, "summary", "string", 255, "One-line description of the problem", "Checkout fails with error 500"),
+            ("description", "text", 65535, "description", "text", 32767, "Full description from the customer", "Since 10:00 customers cannot pay…"),
+            ("priority", "enum", None, "priority", "enum", None, "How urgent the ticket is", "urgent / high / normal / low"),
+        ), values={"priority": (("urgent", "Highest"), ("high", "High"), ("normal", "Medium"))}, source_values={"priority": "urgent\nhigh\nnormal\nlow"})  # fmt: skip
+    collaboration = flows.get("Architecture and project collaboration")
+    if collaboration:
+        _fields(collaboration, (
+            ("summary", "string", 255, "short_description", "string", 160, "“Summary” in Jira is the “short description” in ServiceNow", "Checkout fails with error 500"),
+            ("priority", "enum", None, "severity", "enum", None, "Jira priority and ServiceNow severity", "Highest / 1 - High"),
+        ), values={"priority": (("Highest", "1 - High"), ("High", "2 - Medium"), ("Medium", "3 - Low"))},
+           back={"priority": (("1 - High", "Highest"), ("2 - Medium", "High"))})  # fmt: skip
+
+
+def _fields(flow, rows, values=None, back=None, source_values=None):
+    for n, (src, src_type, src_len, dst, dst_type, dst_len, semantics, samples) in enumerate(rows):
+        field = FieldMapping.objects.create(
+            flow=flow, position=n, source_field=src, source_type=src_type, source_max_length=src_len,
+            target_field=dst, target_type=dst_type, target_max_length=dst_len, semantics=semantics,
+            sample_values=samples, source_values=(source_values or {}).get(src, ""),
+        )  # fmt: skip
+        for source, target in (values or {}).get(src, ()):
+            ValueMapping.objects.create(field=field, source_value=source, target_value=target)
+        for source, target in (back or {}).get(src, ()):
+            ValueMapping.objects.create(
+                field=field, direction="backward", source_value=source, target_value=target
+            )

@@ -1,6 +1,6 @@
 """The standard data dictionary of each tool: how its usual statuses, priorities and
 types read here. A new feed gets a copy as the flow from its tool to the SIAM hub,
-which the integrator then edits like any other data dictionary (requirements app):
+which the integrator then edits like any other data dictionary (its page here):
 the copy is what ingestion reads (``dictionary_for``)."""
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Prefetch
 
-from requirements_app.models import FieldMapping, ValueMapping
 from siam.choices import FlowDirectionChoices, FlowStatusChoices, SystemKindChoices
 from siam.models import ConnectedSystem, IntegrationFlow, Organisation
 from slas.choices import ClassificationChoices, IncidentStatusChoices
 from slas.models import PriorityMatrix
 
+from . import dictionary_checks as checks
 from .mapping import Dictionary, Vocabulary
-from .models import TicketFeed
+from .models import FieldMapping, TicketFeed, ValueMapping
 
 SN_STATES = [
     ("New", "new"), ("1", "new"), ("Active", "in_progress"), ("In Progress", "in_progress"),
@@ -166,3 +166,32 @@ def dictionary_for(feed: TicketFeed) -> Dictionary:
         Prefetch("value_mappings", ValueMapping.objects.order_by("pk"))
     )
     return Dictionary.build(mappings, vocabulary_for(feed.ecosystem), feed.flow.name)
+
+
+# --- What people read: the flow's dictionary with its checks ----------------------------------
+
+
+def checked_dictionary(flow) -> tuple[list[FieldMapping], list[checks.Problem]]:
+    """A flow's dictionary as its page and the specification show it: the mappings, and
+    what would go wrong in a sync (``dictionary_checks``)."""
+    fields = list(
+        FieldMapping.objects.filter(flow=flow).prefetch_related(
+            Prefetch("value_mappings", ValueMapping.objects.order_by("direction", "source_value"))
+        )
+    )
+    data = checks.Dictionary(
+        bidirectional=flow.direction == "bi",
+        fields=[
+            checks.Field(
+                f.pk, f.source_field, f.target_field, f.source_max_length, f.target_max_length,
+                tuple(v.strip() for v in f.source_values.splitlines() if v.strip()),
+            )
+            for f in fields
+        ],
+        values=[
+            checks.ValueRule(f.pk, v.direction, v.source_value, v.target_value, v.rule)
+            for f in fields
+            for v in f.value_mappings.all()
+        ],
+    )  # fmt: skip
+    return fields, checks.check(data)

@@ -4,7 +4,7 @@ from django.forms import inlineformset_factory
 
 from core.forms.base import RestrictedModelForm, StyledFormMixin
 from siam.forms import PARTIES, EcosystemDependentMixin
-from siam.models import Organisation
+from siam.models import IntegrationFlow, Organisation
 
 from .choices import (
     AuthMethodChoices,
@@ -12,7 +12,14 @@ from .choices import (
     SubscriptionEventChoices,
     UnknownGroupChoices,
 )
-from .models import HMAC_KINDS, AssignmentGroup, TicketFeed, WebhookSubscription
+from .models import (
+    HMAC_KINDS,
+    AssignmentGroup,
+    FieldMapping,
+    TicketFeed,
+    ValueMapping,
+    WebhookSubscription,
+)
 
 #: Exports are streamed from disk, so they may be far larger than other uploads.
 MAX_EXPORT_BYTES = 200 * 1024 * 1024
@@ -133,3 +140,40 @@ class WebhookSubscriptionForm(RestrictedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].widget.attrs["class"] = "form-check-input"
+
+
+# --- A flow's data dictionary ------------------------------------------------------------------
+
+
+class FieldMappingForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = FieldMapping
+        fields = (
+            "position", "source_field", "source_type", "source_max_length", "target_field", "target_type",
+            "target_max_length", "semantics", "sample_values", "source_values",
+        )  # fmt: skip
+        widgets = {
+            "semantics": forms.Textarea(attrs={"rows": 1}),
+            "source_values": forms.Textarea(attrs={"rows": 1}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
+
+
+FieldMappingFormSet = inlineformset_factory(
+    IntegrationFlow, FieldMapping, form=FieldMappingForm, extra=2, can_delete=True
+)
+
+
+class ValueMappingForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = ValueMapping
+        fields = ("field", "direction", "source_value", "target_value", "rule")
+
+    def __init__(self, *args, flow=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if flow is not None:
+            self.fields["field"].queryset = FieldMapping.objects.filter(flow=flow)
+        self._style_widgets()

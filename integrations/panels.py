@@ -4,7 +4,9 @@ app's config): the incident page does not know that a tool feeds it."""
 from __future__ import annotations
 
 from core.querysets import VIEW
+from siam.models import IntegrationFlow
 
+from .dictionaries import checked_dictionary
 from .ingest import TOOL_LABELS
 from .models import TicketFeed, TicketLink
 
@@ -22,3 +24,26 @@ def incident_ticket(request, incident) -> dict | None:
         "tool": TOOL_LABELS.get(link.feed.system.kind, link.feed.system.kind),
         "may_view_feed": feeds.filter(pk=link.feed_id).exists(),
     }
+
+
+def flow_dictionary(request, flow) -> dict:
+    """On a flow's page: its data dictionary in brief, with the way to it (whoever may
+    see the flow may read its dictionary)."""
+    fields, problems = checked_dictionary(flow)
+    return {"field_count": len(fields), "problems": problems}
+
+
+def specification_dictionaries(request, ecosystem) -> dict | None:
+    """The specification's data-dictionary section: one dictionary per flow that has
+    one (a handful per ecosystem), among the flows the reader may see."""
+    flows = (
+        IntegrationFlow.objects.restrict(getattr(request, "user", None), VIEW)
+        .filter(ecosystem=ecosystem, field_mappings__isnull=False)
+        .distinct()
+        .order_by("name")
+    )
+    return {"dictionaries": [(flow, *checked_dictionary(flow)) for flow in flows]}
+
+
+def specification_contents(request, ecosystem) -> dict:
+    return {}

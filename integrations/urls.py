@@ -24,4 +24,6 @@ urlpatterns = [
     path("subscriptions/<int:pk>/secret/", views.SecretRotateView.as_view(queryset=WebhookSubscription.objects.all()), name="webhooksubscription_secret"),
     path("subscriptions/<int:pk>/ping/", views.WebhookPingView.as_view(), name="webhooksubscription_ping"),
     path("deliveries/", views.WebhookDeliveryListView.as_view(), name="webhookdelivery_list"),
+    path("flows/<int:pk>/dictionary/", views.DataDictionaryView.as_view(), name="dictionary"),
+    path("flows/<int:pk>/dictionary/edit/", views.DataDictionaryEditView.as_view(), name="dictionary_edit"),
 ]  # fmt: skip

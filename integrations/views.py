@@ -1,6 +1,7 @@
 """Integration pages: feeds (with their secret shown once), the inbound event log with
 replay, the tickets the feeds track, CSV imports, and outbound webhook subscriptions
-with their delivery log. Generic list / detail / edit views throughout."""
+with their delivery log, and each flow's data dictionary with its checks. Generic list
+/ detail / edit views throughout."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.shortcuts import redirect, render
+from django.forms import modelformset_factory
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
@@ -25,10 +28,12 @@ from core.views import (
     ObjectView,
 )
 from core.views.generic import ObjectMixin
+from requirements_app.models import BusinessRule
+from siam.models import IntegrationFlow
 from slas.choices import MetricChoices
 from slas.models import IncidentSla
 
-from . import filtersets, forms, services, tables
+from . import dictionaries, filtersets, forms, services, tables
 from .choices import (
     DeliveryStatusChoices,
     ImportStateChoices,
@@ -42,6 +47,7 @@ from .models import (
     SourceEvent,
     TicketFeed,
     TicketLink,
+    ValueMapping,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -369,3 +375,75 @@ class WebhookDeliveryListView(ObjectListView):
     queryset = WebhookDelivery.objects.select_related("subscription")
     filterset = filtersets.WebhookDeliveryFilterSet
     table = tables.WebhookDeliveryTable
+
+
+# --- Data dictionary ------------------------------------------------------------------------------
+
+
+def _flow(request, pk, action=VIEW):
+    flow = get_object_or_404(
+        IntegrationFlow.objects.restrict(request.user, VIEW).select_related(
+            "ecosystem", "source", "target"
+        ),
+        pk=pk,
+    )
+    if (
+        action != VIEW
+        and not IntegrationFlow.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
+    ):
+        raise PermissionDenied("You may view this flow's dictionary but not change it.")
+    return flow
+
+
+class DataDictionaryView(View):
+    def get(self, request, pk):
+        flow = _flow(request, pk)
+        fields, problems = dictionaries.checked_dictionary(flow)
+        by_field: dict[int, list] = {}
+        for problem in problems:
+            by_field.setdefault(problem.field_id, []).append(problem)
+        context = {
+            "flow": flow,
+            "fields": [(f, by_field.get(f.pk, [])) for f in fields],
+            "problems": problems,
+            "rules": BusinessRule.objects.restrict(request.user).filter(flows=flow),
+            "may_change": IntegrationFlow.objects.restrict(request.user, CHANGE)
+            .filter(pk=pk)
+            .exists(),
+        }
+        return render(request, "integrations/dictionary.html", context)
+
+
+class DataDictionaryEditView(View):
+    def formsets(self, flow, data=None):
+        values = modelformset_factory(
+            ValueMapping, form=forms.ValueMappingForm, extra=3, can_delete=True
+        )
+        return (
+            forms.FieldMappingFormSet(data, instance=flow, prefix="fields"),
+            values(
+                data,
+                prefix="values",
+                queryset=ValueMapping.objects.filter(field__flow=flow).select_related("field"),
+                form_kwargs={"flow": flow},
+            ),
+        )
+
+    def render(self, request, flow, field_set, value_set, status=200):
+        context = {"flow": flow, "field_set": field_set, "value_set": value_set}
+        return render(request, "integrations/dictionary_edit.html", context, status=status)
+
+    def get(self, request, pk):
+        flow = _flow(request, pk, CHANGE)
+        return self.render(request, flow, *self.formsets(flow))
+
+    def post(self, request, pk):
+        flow = _flow(request, pk, CHANGE)
+        field_set, value_set = self.formsets(flow, request.POST)
+        if not (field_set.is_valid() and value_set.is_valid()):
+            return self.render(request, flow, field_set, value_set, status=422)
+        with transaction.atomic():
+            field_set.save()
+            value_set.save()
+        messages.success(request, "Saved the data dictionary.")
+        return redirect("integrations:dictionary", pk=flow.pk)

@@ -6,14 +6,12 @@ from .models import (
     AcceptanceCriterion,
     BusinessRule,
     DesignQuestion,
-    FieldMapping,
     PainPoint,
     Requirement,
     Transition,
     UseCase,
     UseCaseStep,
     UserStory,
-    ValueMapping,
     Vision,
 )
 
@@ -62,20 +60,6 @@ class StepInline(admin.TabularInline):
 class UseCaseAdmin(RestrictedAdmin):
     list_display = ("code", "title", "ecosystem")
     inlines = (StepInline,)
-
-
-class ValueInline(admin.TabularInline):
-    model = ValueMapping
-    extra = 0
-
-
-@admin.register(FieldMapping)
-class FieldMappingAdmin(admin.ModelAdmin):
-    list_display = ("flow", "source_field", "target_field")
-    inlines = (ValueInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
 
 
 for model in (PainPoint, Vision, DesignQuestion, BusinessRule):

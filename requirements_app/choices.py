@@ -40,15 +40,3 @@ class QuestionStatusChoices(models.TextChoices):
 class StepKindChoices(models.TextChoices):
     MAIN = "main", "Main flow"
     ALTERNATIVE = "alternative", "Alternative flow"
-
-
-class ValueRuleChoices(models.TextChoices):
-    MAP = "map", "Map to the target value"
-    SAME = "same", "Same value on both sides"
-    DEFAULT = "default", "Default for any unmapped value"
-    SKIP = "skip", "Skip (do not synchronise)"
-
-
-class MappingDirectionChoices(models.TextChoices):
-    FORWARD = "forward", "Source → target"
-    BACKWARD = "backward", "Target → source"

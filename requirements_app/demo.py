@@ -12,14 +12,12 @@ from .models import (
     AcceptanceCriterion,
     BusinessRule,
     DesignQuestion,
-    FieldMapping,
     PainPoint,
     Requirement,
     StoryLink,
     UseCase,
     UseCaseLink,
     UserStory,
-    ValueMapping,
     Vision,
 )
 
@@ -63,7 +61,7 @@ def load(actor) -> DemoResult:
     requirements = _requirements(eco, orgs, people, actor)
     _stories_and_use_cases(eco, requirements)
     _answers(eco, people)
-    _dictionaries(eco)
+    _business_rules(eco)
     result.created += 30
     return result
 
@@ -142,40 +140,14 @@ def _answers(eco, people) -> None:
             question.save()
 
 
-def _dictionaries(eco) -> None:
-    """The data dictionaries of two flows, and a business rule on them."""
+def _business_rules(eco) -> None:
+    """A business rule on the two flows whose data dictionaries the integrations demo
+    writes."""
     flows = {f.name: f for f in IntegrationFlow.objects.filter(ecosystem=eco)}
-    escalations = flows.get("Customer escalations")
-    if escalations:
-        _fields(escalations, (
-            ("subject", "string", 255, "summary", "string", 255, "One-line description of the problem", "Checkout fails with error 500"),
-            ("description", "text", 65535, "description", "text", 32767, "Full description from the customer", "Since 10:00 customers cannot pay…"),
-            ("priority", "enum", None, "priority", "enum", None, "How urgent the ticket is", "urgent / high / normal / low"),
-        ), values={"priority": (("urgent", "Highest"), ("high", "High"), ("normal", "Medium"))}, source_values={"priority": "urgent\nhigh\nnormal\nlow"})  # fmt: skip
     collaboration = flows.get("Architecture and project collaboration")
-    if collaboration:
-        _fields(collaboration, (
-            ("summary", "string", 255, "short_description", "string", 160, "“Summary” in Jira is the “short description” in ServiceNow", "Checkout fails with error 500"),
-            ("priority", "enum", None, "severity", "enum", None, "Jira priority and ServiceNow severity", "Highest / 1 - High"),
-        ), values={"priority": (("Highest", "1 - High"), ("High", "2 - Medium"), ("Medium", "3 - Low"))},
-           back={"priority": (("1 - High", "Highest"), ("2 - Medium", "High"))})  # fmt: skip
+    escalations = flows.get("Customer escalations")
     rule = BusinessRule.objects.create(
         ecosystem=eco, name="No new information on closed tickets",
         statement="ServiceNow does not accept comments on closed incidents: comments on a closed record are held and reported, not sent.",
     )  # fmt: skip
     rule.flows.set([f for f in (collaboration, escalations) if f])
-
-
-def _fields(flow, rows, values=None, back=None, source_values=None):
-    for n, (src, src_type, src_len, dst, dst_type, dst_len, semantics, samples) in enumerate(rows):
-        field = FieldMapping.objects.create(
-            flow=flow, position=n, source_field=src, source_type=src_type, source_max_length=src_len,
-            target_field=dst, target_type=dst_type, target_max_length=dst_len, semantics=semantics,
-            sample_values=samples, source_values=(source_values or {}).get(src, ""),
-        )  # fmt: skip
-        for source, target in (values or {}).get(src, ()):
-            ValueMapping.objects.create(field=field, source_value=source, target_value=target)
-        for source, target in (back or {}).get(src, ()):
-            ValueMapping.objects.create(
-                field=field, direction="backward", source_value=source, target_value=target
-            )

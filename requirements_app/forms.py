@@ -4,19 +4,16 @@ from django.forms import inlineformset_factory
 
 from core.forms.base import RestrictedModelForm, StyledFormMixin
 from siam.forms import PARTIES, EcosystemDependentMixin
-from siam.models import IntegrationFlow
 
 from .models import (
     AcceptanceCriterion,
     BusinessRule,
     DesignQuestion,
-    FieldMapping,
     PainPoint,
     Requirement,
     UseCase,
     UseCaseStep,
     UserStory,
-    ValueMapping,
     Vision,
 )
 
@@ -248,40 +245,6 @@ class BusinessRuleForm(EcosystemDependentMixin, RestrictedModelForm):
             if eco and flow.ecosystem_id != eco.pk:
                 self.add_error("flows", f"“{flow}” is a flow of another ecosystem.")
         return data
-
-
-class FieldMappingForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = FieldMapping
-        fields = (
-            "position", "source_field", "source_type", "source_max_length", "target_field", "target_type",
-            "target_max_length", "semantics", "sample_values", "source_values",
-        )  # fmt: skip
-        widgets = {
-            "semantics": forms.Textarea(attrs={"rows": 1}),
-            "source_values": forms.Textarea(attrs={"rows": 1}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style_widgets()
-
-
-FieldMappingFormSet = inlineformset_factory(
-    IntegrationFlow, FieldMapping, form=FieldMappingForm, extra=2, can_delete=True
-)
-
-
-class ValueMappingForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = ValueMapping
-        fields = ("field", "direction", "source_value", "target_value", "rule")
-
-    def __init__(self, *args, flow=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if flow is not None:
-            self.fields["field"].queryset = FieldMapping.objects.filter(flow=flow)
-        self._style_widgets()
 
 
 class TransitionForm(forms.Form):

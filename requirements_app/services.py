@@ -1,6 +1,6 @@
 """Requirement operations: the workflow with its who / when, suspect links after an
-approved requirement changes, the design-question catalogue, the traceability matrix
-and the data-dictionary checks — each in a constant number of queries."""
+approved requirement changes, the design-question catalogue, and the traceability
+matrix — each in a constant number of queries."""
 
 from __future__ import annotations
 
@@ -15,20 +15,18 @@ from django.utils import timezone
 from core.commands import Write, save_command
 from siam.access import get_access_context
 
-from . import checks, workflow
+from . import workflow
 from .catalogue import DESIGN_QUESTIONS
 from .choices import QuestionStatusChoices, RequirementStatusChoices
 from .models import (
     AcceptanceCriterion,
     DesignQuestion,
-    FieldMapping,
     Requirement,
     StoryLink,
     Transition,
     UseCase,
     UseCaseLink,
     UserStory,
-    ValueMapping,
 )
 
 #: Fields whose change, on an approved requirement, needs a new review.
@@ -225,33 +223,6 @@ def traceability(requirements) -> list[TraceRow]:
             row.gaps.append("Suspect links: re-confirm the items traced to it.")
         rows.append(row)
     return rows
-
-
-# --- Data dictionary ---------------------------------------------------------------------------
-
-
-def dictionary_for(flow) -> tuple[list[FieldMapping], list[checks.Problem]]:
-    fields = list(
-        FieldMapping.objects.filter(flow=flow).prefetch_related(
-            Prefetch("value_mappings", ValueMapping.objects.order_by("direction", "source_value"))
-        )
-    )
-    data = checks.Dictionary(
-        bidirectional=flow.direction == "bi",
-        fields=[
-            checks.Field(
-                f.pk, f.source_field, f.target_field, f.source_max_length, f.target_max_length,
-                tuple(v.strip() for v in f.source_values.splitlines() if v.strip()),
-            )
-            for f in fields
-        ],
-        values=[
-            checks.ValueRule(f.pk, v.direction, v.source_value, v.target_value, v.rule)
-            for f in fields
-            for v in f.value_mappings.all()
-        ],
-    )  # fmt: skip
-    return fields, checks.check(data)
 
 
 # --- Writing traces and criteria (shared by forms, the API and imports) ------------------------

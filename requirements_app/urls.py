@@ -18,8 +18,6 @@ urlpatterns = [
     path("ecosystems/<int:pk>/design/", views.DesignCatalogueView.as_view(), name="design_catalogue"),
     path("ecosystems/<int:pk>/specification.pdf", views.SpecificationView.as_view(), name="specification"),
     *crud("business-rules", views, "BusinessRule"),
-    path("flows/<int:pk>/dictionary/", views.DataDictionaryView.as_view(), name="dictionary"),
-    path("flows/<int:pk>/dictionary/edit/", views.DataDictionaryEditView.as_view(), name="dictionary_edit"),
     path("traceability/", views.TraceabilityView.as_view(), name="traceability"),
     path("import/<slug:kind>/", views.ImportView.as_view(), name="import"),
     path("export/<slug:kind>/<slug:fmt>/", views.ExportView.as_view(), name="export"),

@@ -1,16 +1,13 @@
 """Requirement views: the generic list / detail / edit / delete for every item, plus
 the requirement workflow, suspect-link confirmation, the design-question catalogue
-with progress, each flow's data dictionary with its checks, the traceability
-matrix, import and the PDF specification."""
+with progress, the traceability matrix, import and the PDF specification."""
 
 from __future__ import annotations
 
 import tablib
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.forms import modelformset_factory
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +18,7 @@ from core.db import subquery_count
 from core.imports import read_table
 from core.params import id_param
 from core.pdf import render_pdf
-from core.querysets import CHANGE, VIEW
+from core.querysets import VIEW
 from core.views import (
     ObjectActionView,
     ObjectDeleteView,
@@ -30,7 +27,7 @@ from core.views import (
     ObjectView,
 )
 from siam.access import get_access_context
-from siam.models import Ecosystem, IntegrationFlow
+from siam.models import Ecosystem
 
 from . import filtersets, forms, imports, services, tables, workflow
 from .choices import RequirementStatusChoices
@@ -45,7 +42,6 @@ from .models import (
     UseCaseLink,
     UseCaseStep,
     UserStory,
-    ValueMapping,
     Vision,
 )
 
@@ -342,78 +338,6 @@ class BusinessRuleDeleteView(ObjectDeleteView):
     queryset = BusinessRule.objects.all()
 
 
-# --- Data dictionary ------------------------------------------------------------------------------
-
-
-def _flow(request, pk, action=VIEW):
-    flow = get_object_or_404(
-        IntegrationFlow.objects.restrict(request.user, VIEW).select_related(
-            "ecosystem", "source", "target"
-        ),
-        pk=pk,
-    )
-    if (
-        action != VIEW
-        and not IntegrationFlow.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
-    ):
-        raise PermissionDenied("You may view this flow's dictionary but not change it.")
-    return flow
-
-
-class DataDictionaryView(View):
-    def get(self, request, pk):
-        flow = _flow(request, pk)
-        fields, problems = services.dictionary_for(flow)
-        by_field: dict[int, list] = {}
-        for problem in problems:
-            by_field.setdefault(problem.field_id, []).append(problem)
-        context = {
-            "flow": flow,
-            "fields": [(f, by_field.get(f.pk, [])) for f in fields],
-            "problems": problems,
-            "rules": BusinessRule.objects.restrict(request.user).filter(flows=flow),
-            "may_change": IntegrationFlow.objects.restrict(request.user, CHANGE)
-            .filter(pk=pk)
-            .exists(),
-        }
-        return render(request, "requirements_app/dictionary.html", context)
-
-
-class DataDictionaryEditView(View):
-    def formsets(self, flow, data=None):
-        values = modelformset_factory(
-            ValueMapping, form=forms.ValueMappingForm, extra=3, can_delete=True
-        )
-        return (
-            forms.FieldMappingFormSet(data, instance=flow, prefix="fields"),
-            values(
-                data,
-                prefix="values",
-                queryset=ValueMapping.objects.filter(field__flow=flow).select_related("field"),
-                form_kwargs={"flow": flow},
-            ),
-        )
-
-    def render(self, request, flow, field_set, value_set, status=200):
-        context = {"flow": flow, "field_set": field_set, "value_set": value_set}
-        return render(request, "requirements_app/dictionary_edit.html", context, status=status)
-
-    def get(self, request, pk):
-        flow = _flow(request, pk, CHANGE)
-        return self.render(request, flow, *self.formsets(flow))
-
-    def post(self, request, pk):
-        flow = _flow(request, pk, CHANGE)
-        field_set, value_set = self.formsets(flow, request.POST)
-        if not (field_set.is_valid() and value_set.is_valid()):
-            return self.render(request, flow, field_set, value_set, status=422)
-        with transaction.atomic():
-            field_set.save()
-            value_set.save()
-        messages.success(request, "Saved the data dictionary.")
-        return redirect("requirements_app:dictionary", pk=flow.pk)
-
-
 # --- Traceability, import, specification ------------------------------------------------------
 
 
@@ -541,14 +465,9 @@ class SpecificationView(View):
                 requirements.values_list("status").annotate(n=Count("pk")).order_by()
             ),
             "statuses": RequirementStatusChoices.choices,
-            # One dictionary per flow that has one (a handful per ecosystem).
-            "dictionaries": [
-                (flow, *services.dictionary_for(flow))
-                for flow in IntegrationFlow.objects.restrict(user)
-                .filter(ecosystem=ecosystem, field_mappings__isnull=False)
-                .distinct()
-                .order_by("name")
-            ],
+            # Sections other apps contribute (the flows' data dictionaries) read the
+            # user from the request (``core.registry.Panel``).
+            "request": request,
         }
         pdf = render_pdf("requirements_app/specification_pdf.html", context)
         response = HttpResponse(pdf, content_type="application/pdf")

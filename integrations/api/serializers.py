@@ -9,10 +9,12 @@ from ..dictionaries import standard_flow
 from ..models import (
     HMAC_KINDS,
     AssignmentGroup,
+    FieldMapping,
     ImportRun,
     InboundEvent,
     TicketFeed,
     TicketLink,
+    ValueMapping,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -162,3 +164,27 @@ class WebhookDeliverySerializer(ValidatedModelSerializer):
             "response_code", "last_error", "created", "delivered_at",
         )  # fmt: skip
         read_only_fields = fields
+
+
+# --- A flow's data dictionary ------------------------------------------------------------------
+
+
+class FieldMappingSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = FieldMapping
+        fields = (
+            *COMMON, "flow", "position", "source_field", "source_type", "source_max_length", "target_field",
+            "target_type", "target_max_length", "semantics", "sample_values", "source_values",
+        )  # fmt: skip
+
+
+class ValueMappingSerializer(ValidatedModelSerializer):
+    class Meta:
+        model = ValueMapping
+        fields = (*COMMON, "field", "direction", "source_value", "target_value", "rule")
+
+
+class ProblemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.IntegerField(source="field_id", allow_null=True)

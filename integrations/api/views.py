@@ -2,22 +2,27 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api.views import RestrictedModelViewSet
 from core.querysets import CHANGE
+from siam.models import IntegrationFlow
 
 from .. import filtersets, services
+from ..dictionaries import checked_dictionary
 from ..forms import MAX_EXPORT_BYTES
 from ..importers import queue_upload
 from ..models import (
     AssignmentGroup,
+    FieldMapping,
     ImportRun,
     InboundEvent,
     TicketFeed,
     TicketLink,
+    ValueMapping,
     WebhookDelivery,
     WebhookSubscription,
 )
@@ -157,3 +162,29 @@ class WebhookDeliveryViewSet(RestrictedModelViewSet):
     serializer_class = serializers.WebhookDeliverySerializer
     filterset_class = filtersets.WebhookDeliveryFilterSet
     http_method_names = READ_ONLY
+
+
+# --- A flow's data dictionary ------------------------------------------------------------------
+
+
+class FieldMappingViewSet(RestrictedModelViewSet):
+    queryset = FieldMapping.objects.select_related("flow")
+    serializer_class = serializers.FieldMappingSerializer
+    filterset_fields = ("flow",)
+
+
+class ValueMappingViewSet(RestrictedModelViewSet):
+    queryset = ValueMapping.objects.select_related("field")
+    serializer_class = serializers.ValueMappingSerializer
+    filterset_fields = ("field", "field__flow", "direction", "rule")
+
+
+class DictionaryCheckView(APIView):
+    @extend_schema(responses=serializers.ProblemSerializer(many=True))
+    def get(self, request, pk):
+        """The data-dictionary checks of one integration flow."""
+        flow = IntegrationFlow.objects.restrict(request.user).filter(pk=pk).first()
+        if flow is None:
+            raise NotFound()
+        _, problems = checked_dictionary(flow)
+        return Response(serializers.ProblemSerializer(problems, many=True).data)

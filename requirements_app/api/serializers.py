@@ -8,14 +8,12 @@ from ..models import (
     AcceptanceCriterion,
     BusinessRule,
     DesignQuestion,
-    FieldMapping,
     PainPoint,
     Requirement,
     Transition,
     UseCase,
     UseCaseStep,
     UserStory,
-    ValueMapping,
     Vision,
 )
 
@@ -251,27 +249,6 @@ class BusinessRuleSerializer(ValidatedModelSerializer):
     class Meta:
         model = BusinessRule
         fields = (*COMMON, "ecosystem", "name", "statement", "flows")
-
-
-class FieldMappingSerializer(ValidatedModelSerializer):
-    class Meta:
-        model = FieldMapping
-        fields = (
-            *COMMON, "flow", "position", "source_field", "source_type", "source_max_length", "target_field",
-            "target_type", "target_max_length", "semantics", "sample_values", "source_values",
-        )  # fmt: skip
-
-
-class ValueMappingSerializer(ValidatedModelSerializer):
-    class Meta:
-        model = ValueMapping
-        fields = (*COMMON, "field", "direction", "source_value", "target_value", "rule")
-
-
-class ProblemSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    field = serializers.IntegerField(source="field_id", allow_null=True)
 
 
 class TraceRowSerializer(serializers.Serializer):

@@ -7,20 +7,17 @@ from rest_framework.views import APIView
 
 from core.api.views import RestrictedModelViewSet
 from core.querysets import VIEW
-from siam.models import IntegrationFlow
 
 from .. import filtersets, services
 from ..models import (
     BusinessRule,
     DesignQuestion,
-    FieldMapping,
     PainPoint,
     Requirement,
     StoryLink,
     UseCase,
     UseCaseLink,
     UserStory,
-    ValueMapping,
     Vision,
 )
 from . import serializers
@@ -120,26 +117,3 @@ class BusinessRuleViewSet(RestrictedModelViewSet):
     queryset = BusinessRule.objects.select_related("ecosystem").prefetch_related("flows")
     serializer_class = serializers.BusinessRuleSerializer
     filterset_class = filtersets.BusinessRuleFilterSet
-
-
-class FieldMappingViewSet(RestrictedModelViewSet):
-    queryset = FieldMapping.objects.select_related("flow")
-    serializer_class = serializers.FieldMappingSerializer
-    filterset_fields = ("flow",)
-
-
-class ValueMappingViewSet(RestrictedModelViewSet):
-    queryset = ValueMapping.objects.select_related("field")
-    serializer_class = serializers.ValueMappingSerializer
-    filterset_fields = ("field", "field__flow", "direction", "rule")
-
-
-class DictionaryCheckView(APIView):
-    @extend_schema(responses=serializers.ProblemSerializer(many=True))
-    def get(self, request, pk):
-        """The data-dictionary checks of one integration flow."""
-        flow = IntegrationFlow.objects.restrict(request.user).filter(pk=pk).first()
-        if flow is None:
-            raise NotFound()
-        _, problems = services.dictionary_for(flow)
-        return Response(serializers.ProblemSerializer(problems, many=True).data)

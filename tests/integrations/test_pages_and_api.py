@@ -361,7 +361,7 @@ def test_api_feeds_events_replay_and_imports(
 
 
 def test_api_feed_creation_without_the_right_writes_nothing(feeds, api_client_for):
-    from requirements_app.models import FieldMapping
+    from integrations.models import FieldMapping
     from siam.models import ConnectedSystem, IntegrationFlow
 
     system = f.ConnectedSystemFactory(

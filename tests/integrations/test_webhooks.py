@@ -10,8 +10,14 @@ from hypothesis import strategies as st
 
 from integrations import signatures, tasks
 from integrations.choices import InboundStateChoices, UnknownGroupChoices
-from integrations.models import AssignmentGroup, InboundEvent, SourceEvent, TicketLink
-from requirements_app.models import FieldMapping, ValueMapping
+from integrations.models import (
+    AssignmentGroup,
+    FieldMapping,
+    InboundEvent,
+    SourceEvent,
+    TicketLink,
+    ValueMapping,
+)
 from slas.choices import EventKindChoices, IncidentStatusChoices
 from slas.models import Incident, IncidentSla
 

@@ -3,15 +3,14 @@
 import pytest
 from django.urls import reverse
 
+from integrations.models import FieldMapping, ValueMapping
 from requirements_app.models import (
     AcceptanceCriterion,
-    FieldMapping,
     PainPoint,
     Requirement,
     StoryLink,
     UseCase,
     UserStory,
-    ValueMapping,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +61,6 @@ def test_pages_render_and_other_ecosystems_see_nothing(world, client_for):
         UseCase.objects.get().get_absolute_url(),
         reverse("requirements_app:usecase_add"),
         reverse("requirements_app:design_catalogue", args=[world.a.pk]),
-        reverse("requirements_app:dictionary", args=[world.flow.pk]),
-        reverse("requirements_app:dictionary_edit", args=[world.flow.pk]),
         reverse("requirements_app:import", args=["requirements"]),
     ):
         assert client.get(url).status_code == 200, url
@@ -72,47 +69,9 @@ def test_pages_render_and_other_ecosystems_see_nothing(world, client_for):
     other = client_for(world.b_admin)
     assert other.get(req.get_absolute_url()).status_code == 404
     assert (
-        other.get(reverse("requirements_app:dictionary", args=[world.flow.pk])).status_code == 404
-    )
-    assert (
         other.get(reverse("requirements_app:specification", args=[world.a.pk])).status_code == 404
     )
     assert "Req 0" not in other.get(reverse("requirements_app:traceability")).content.decode()
-
-
-def test_the_data_dictionary_page_shows_the_checks(world, client_for):
-    world.flow.direction = "uni"
-    world.flow.save()
-    field = FieldMapping.objects.create(
-        flow=world.flow, source_field="description", target_field="summary", source_max_length=4000,
-        target_max_length=255, source_values="",
-    )  # fmt: skip
-    priority = FieldMapping.objects.create(
-        flow=world.flow,
-        source_field="priority",
-        target_field="priority",
-        source_values="1 - Critical\n2 - High",
-    )
-    ValueMapping.objects.create(field=priority, source_value="1 - Critical", target_value="Highest")
-    html = (
-        client_for(world.integrator_admin)
-        .get(reverse("requirements_app:dictionary", args=[world.flow.pk]))
-        .content.decode()
-    )
-    assert (
-        'data-problems="2"' in html
-        and 'data-code="truncation"' in html
-        and 'data-code="unmapped_value"' in html
-    )
-    assert field.pk
-    world.flow.direction = "bi"
-    world.flow.save()
-    html = (
-        client_for(world.integrator_admin)
-        .get(reverse("requirements_app:dictionary", args=[world.flow.pk]))
-        .content.decode()
-    )
-    assert 'data-code="direction_mismatch"' in html  # Highest has no way back
 
 
 def test_requirement_workflow_through_the_api(world, api_client_for):
@@ -164,8 +123,6 @@ def test_requirement_workflow_through_the_api(world, api_client_for):
         reverse("requirements_app-api:requirement-traceability"), {"ecosystem": world.a.pk}
     ).json()
     assert trace[0]["stories"] == [{"code": "US-001", "suspect": True}]
-    checks = client.get(reverse("requirements_app-api:dictionary-checks", args=[world.flow.pk]))
-    assert checks.status_code == 200 and checks.json() == []
     assert (
         api_client_for(world.b_admin)
         .get(reverse("requirements_app-api:requirement-detail", args=[pk]))

@@ -377,8 +377,8 @@ def pk_routes():
     from siam.models import Ecosystem, IntegrationFlow
 
     explicit = {
-        "requirements_app:dictionary": IntegrationFlow,
-        "requirements_app:dictionary_edit": IntegrationFlow,
+        "integrations:dictionary": IntegrationFlow,
+        "integrations:dictionary_edit": IntegrationFlow,
     }
 
     def walk(patterns, prefix="", namespace=None):
