@@ -229,11 +229,28 @@ class ImprovementItemTable(BaseTable):
 
 
 class ScoringModelTable(BaseTable):
-    ecosystem = tables.Column(linkify=lambda record: record.get_absolute_url())
+    # The model is reached by its own column: the ecosystem column is hidden from a user
+    # who sees one ecosystem, and the row must still lead to its page.
+    weights = tables.Column(
+        accessor="pk", verbose_name="Scoring model", orderable=False,
+        linkify=lambda record: record.get_absolute_url(),
+    )  # fmt: skip
+    ecosystem = tables.Column(linkify=True)
 
     class Meta(BaseTable.Meta):
         model = ScoringModel
-        fields = ("ecosystem", "business_impact", "complexity", "cost", "risk", "actions")
+        fields = (
+            "weights",
+            "ecosystem",
+            "business_impact",
+            "complexity",
+            "cost",
+            "risk",
+            "actions",
+        )
+
+    def render_weights(self, record):
+        return "Weights " + " / ".join(str(weight) for weight in record.weights.values())
 
 
 class PodTable(BaseTable):

@@ -300,6 +300,8 @@ class RaciTemplate(PrimaryModel):
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="raci_templates"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ("name",)
         verbose_name = "RACI template"
@@ -328,6 +330,8 @@ class DataObject(EcosystemScopedModel):
         max_length=200, help_text="e.g. tickets, attachments, customer data, financials"
     )
     confidential = models.BooleanField(default=False, help_text="Providers should not write it.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("ecosystem__name", "name")

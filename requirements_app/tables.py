@@ -24,8 +24,10 @@ class PainPointTable(BaseTable):
 
 
 class VisionTable(BaseTable):
-    ecosystem = tables.Column(linkify=lambda record: record.get_absolute_url())
-    statement = tables.Column()
+    # The statement links to the vision: the ecosystem column is hidden from a user who
+    # sees one ecosystem, and the vision must stay reachable from its list.
+    ecosystem = tables.Column(linkify=lambda record: record.ecosystem.get_absolute_url())
+    statement = tables.Column(linkify=lambda record: record.get_absolute_url())
 
     class Meta(BaseTable.Meta):
         model = Vision

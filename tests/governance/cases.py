@@ -3,7 +3,19 @@ query-count tests of ``tests.generic.harness``. The context is the ``gov`` fixtu
 
 from datetime import date
 
-from governance.models import Action, Assessment, Board, Decision, ImprovementItem, Kpi, Pod
+from governance.models import (
+    Action,
+    Assessment,
+    Board,
+    Decision,
+    ImprovementItem,
+    Kpi,
+    Meeting,
+    Pod,
+    ScoringModel,
+)
+from siam.models import Ecosystem
+from tests import factories as f
 from tests.generic.harness import ModelCase, ids
 
 
@@ -47,6 +59,35 @@ def _assessment(gov):
     )[0]  # fmt: skip
 
 
+def _scoring_model(gov):
+    return ScoringModel.objects.get_or_create(ecosystem=gov.world.a)[0]
+
+
+def _spare_ecosystem(gov):
+    """An ecosystem of the same integrator without a scoring model (one per ecosystem)."""
+    return Ecosystem.objects.get_or_create(
+        slug="gamma",
+        defaults={"name": "Gamma", "customer": gov.world.customer, "integrator": gov.world.integrator},
+    )[0]  # fmt: skip
+
+
+def _scoring_models(gov, n):
+    # One scoring model per ecosystem: more of them are more ecosystems of the integrator.
+    for _ in range(n):
+        eco = f.EcosystemFactory(customer=gov.world.customer, integrator=gov.world.integrator)
+        ScoringModel.objects.create(ecosystem=eco, business_impact=50, complexity=20)
+
+
+def _meetings(gov, n):
+    # Each with its attendees: the list and the API show them.
+    for i in range(n):
+        meeting = Meeting.objects.create(
+            ecosystem=gov.world.a, board=gov.board, title=f"Review {i}",
+            scheduled_at=f"2026-10-{1 + i % 28:02d}T09:00:00Z",
+        )  # fmt: skip
+        meeting.attendees.add(gov.customer_rep, gov.provider_rep)
+
+
 def _many(model, make):
     def bulk(gov, n):
         start = model.objects.count()
@@ -64,6 +105,30 @@ CASES = [
         create=lambda g: {"ecosystem": g.world.a.pk, "name": "Service review", "level": "tactical", "quorum": 2},
         update={"name": "Executive steering"},
         bulk=_many(Board, lambda g, i: Board.objects.create(ecosystem=g.world.a, name=f"Board {i}", level="tactical")),
+    ),
+    ModelCase(
+        Meeting,
+        "/api/governance/meetings/",
+        existing=lambda g: Meeting.objects.get(pk=g.meeting.pk),  # as stored, not as typed
+        # The API takes a meeting's ecosystem from its board; the form asks for it first
+        # (it narrows the boards and people offered).
+        create=lambda g: {"board": g.board.pk, "title": "December steering", "scheduled_at": "2026-12-07T10:00:00Z",
+                          "attendees": [g.customer_rep.pk, g.integrator_rep.pk], "status": "planned"},
+        ui_values=lambda data: {"ecosystem": Board.objects.get(pk=data["board"]).ecosystem_id, **data}
+        if "board" in data else data,
+        update={"title": "November steering", "minutes": "Quorum reached; two decisions."},
+        bulk=_meetings,
+        listed=lambda m: f'href="{m.get_absolute_url()}"',
+    ),
+    ModelCase(
+        ScoringModel,
+        "/api/governance/scoring-models/",
+        existing=_scoring_model,
+        create=lambda g: {"ecosystem": _spare_ecosystem(g).pk, "business_impact": 40, "complexity": 30,
+                          "cost": 20, "risk": 10},
+        update={"business_impact": 50, "complexity": 20},
+        bulk=_scoring_models,
+        listed=lambda m: f'href="{m.get_absolute_url()}"',
     ),
     ModelCase(
         Decision,

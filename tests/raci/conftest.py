@@ -1,7 +1,9 @@
+from dataclasses import dataclass
+
 import pytest
 
 from raci import services
-from raci.models import RaciTemplate, Role
+from raci.models import RaciMatrix, RaciTemplate, Role
 from tests import factories as f
 
 
@@ -53,3 +55,17 @@ def matrix_of_size(world):
         return build_matrix(world.a, activities, columns, name)
 
     return make
+
+
+@dataclass
+class RaciContext:
+    """What the generic tests (``tests/raci/cases.py``) work on: the world, and a draft
+    of the incident matrix of ecosystem ``a`` (drafts are what may be edited)."""
+
+    world: object
+    matrix: RaciMatrix
+
+
+@pytest.fixture
+def raci_ctx(world, incident_matrix):
+    return RaciContext(world, incident_matrix)
