@@ -198,7 +198,7 @@ def test_the_monthly_schedule_reports_each_ecosystem_once(incidents):
 
 
 def test_the_steering_status_is_the_worst_priority_and_any_p1_breach_is_amber():
-    from governance.steering import overall_rag, priority_rag
+    from governance.rag import overall_rag, priority_rag
 
     # 98 % overall against 95 %, but one P1 breach: P1 is amber, so is the report
     p1 = {"key": "P1", "attainment": 96.0, "breached": 1}
