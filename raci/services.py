@@ -1,11 +1,12 @@
 """RACI operations: building from templates, editing cells, approval, versions,
-comparison, import and export. Loads a matrix in a constant number of queries."""
+comparison, acknowledgements, escalation routing and templates (import and export in
+``raci.exchange``, the workload analysis in ``raci.analysis``). Loads a matrix in a
+constant number of queries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import tablib
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -14,13 +15,11 @@ from core.commands import Write, save_command
 from siam.choices import LayerChoices
 
 from . import rules
-from .choices import MatrixStatusChoices, ProcessChoices
+from .choices import MatrixStatusChoices
 from .models import RaciActivity, RaciAssignment, RaciColumn, RaciMatrix, Role
 from .versioning import DraftExists, check_draft, lock_versions, mark_approved
 
 __all__ = ["DraftExists"]  # where the views and tests have always found it
-
-FIXED_HEADERS = ("phase", "activity", "process", "owned_by")
 
 
 @dataclass
@@ -242,172 +241,6 @@ def as_template(matrix: RaciMatrix) -> dict:
             for a in loaded.activities
         ],
     }
-
-
-# --- Export / import ---------------------------------------------------------------------------
-
-
-def export_dataset(matrix: RaciMatrix) -> tablib.Dataset:
-    loaded = load(matrix)
-    data = tablib.Dataset(
-        headers=[*FIXED_HEADERS, *[c.label for c in loaded.columns]], title=str(matrix)[:31]
-    )
-    for a in loaded.activities:
-        row = [a.phase, a.name, a.process, " ".join(a.must_be_owned_by or ())]
-        row += [
-            loaded.cells[(a.pk, c.pk)].letters if (a.pk, c.pk) in loaded.cells else ""
-            for c in loaded.columns
-        ]
-        data.append(row)
-    return data
-
-
-@dataclass
-class ImportResult:
-    activities: int
-    cells: int
-    errors: list[str]
-
-
-def _activity_problems(number: int, name: str, process: str, owned_by: list, seen: set) -> list:
-    """What is wrong with one imported activity row, apart from its letters."""
-    if not name:
-        return [f"Row {number}: the activity has no name."]
-    problems = []
-    if name in seen:
-        problems.append(f"Row {number}: “{name}” appears twice.")
-    if process and process not in ProcessChoices.values:
-        problems.append(
-            f"Row {number}: unknown process {process!r} (use {', '.join(ProcessChoices.values)})."
-        )
-    bad_layers = set(owned_by) - set(LayerChoices.values)
-    if bad_layers:
-        problems.append(
-            f"Row {number}: unknown layer {', '.join(sorted(bad_layers))} in owned_by "
-            f"(use {', '.join(LayerChoices.values)})."
-        )
-    return problems
-
-
-def import_dataset(matrix: RaciMatrix, data: tablib.Dataset) -> ImportResult:
-    """Replace a draft's activities and cells with ``data``; columns must exist by label.
-
-    All or nothing: any row-level error leaves the matrix as it was.
-    """
-    check_draft(matrix)
-    loaded = load(matrix)
-    columns = {c.label: c for c in loaded.columns}
-    headers = [str(h or "").strip() for h in (data.headers or [])]
-    fixed = len(FIXED_HEADERS)
-    problems = []
-    if [h.lower() for h in headers[:fixed]] != list(FIXED_HEADERS):
-        found = ", ".join(headers[:fixed]) or "none"
-        return ImportResult(
-            0, 0, [f"The first columns must be {', '.join(FIXED_HEADERS)}; found {found}."]
-        )
-    unknown = [h for h in headers[fixed:] if h not in columns]
-    if unknown:
-        problems.append(f"Unknown columns (add the roles first): {', '.join(unknown)}.")
-    variant = rules.VARIANTS[matrix.variant]
-    parsed, seen = [], set()
-    for number, row in enumerate(data, start=2):
-        phase, name, process, owned, *letters = [str(v or "").strip() for v in row]
-        owned_by = owned.replace(",", " ").split()
-        problems += _activity_problems(number, name, process, owned_by, seen)
-        if not name:
-            continue
-        seen.add(name)
-        cells = {}
-        for header, value in zip(headers[fixed:], letters, strict=False):
-            try:
-                normal = variant.normalise(value)
-            except ValueError as exc:
-                problems.append(f"Row {number}, {header}: {exc}")
-                continue
-            if normal and header in columns:
-                cells[columns[header]] = normal
-        parsed.append((phase, name, process, owned_by, cells))
-    if problems:
-        return ImportResult(0, 0, problems)
-    with transaction.atomic():
-        matrix.activities.all().delete()
-        count = 0
-        for position, (phase, name, process, owned_by, cells) in enumerate(parsed):
-            activity = RaciActivity.objects.create(
-                matrix=matrix, position=position, phase=phase, name=name, process=process,
-                must_be_owned_by=owned_by,
-            )  # fmt: skip
-            RaciAssignment.objects.bulk_create(
-                RaciAssignment(activity=activity, column=c, letters=v) for c, v in cells.items()
-            )
-            count += len(cells)
-    return ImportResult(len(parsed), count, [])
-
-
-# --- Workload analysis --------------------------------------------------------------------------
-
-
-@dataclass
-class Analysis:
-    letters: tuple[str, ...]
-    per_column: list[tuple[RaciColumn, dict[str, int], int]]  # column, letter counts, total
-    per_person: list[tuple[object, dict[str, int], int]]  # person, letter counts, total
-    unowned: list[RaciActivity]  # no owner letter (A, or D's approver in DACI)
-    owners_by_organisation: list[tuple[str, str, int]]  # organisation, layer, A count
-    owners_by_layer: dict[str, int]
-    max_load: int
-
-
-def analyse(loaded: LoadedMatrix) -> Analysis:
-    """Load per role and per person, unowned activities, and who holds the A's.
-
-    A person's load is the sum over the columns they are in: the roles they hold and
-    their own column. ``loaded`` must come from ``load(matrix, holders=True)``.
-    """
-    variant = loaded.variant
-    letters = tuple(variant.letters)
-    load_by_column = rules.workload(loaded.rule_data())
-    eco = loaded.matrix.ecosystem
-    per_column = []
-    people: dict[int, tuple[object, dict]] = {}
-    owners_by_org: dict[tuple[str, str], int] = {}
-    owners_by_layer = {layer: 0 for layer in LayerChoices.values}
-    for column in loaded.columns:
-        counts = {letter: load_by_column[column.pk][letter] for letter in letters}
-        per_column.append((column, counts, sum(counts.values())))
-        members = list(column.role.holders.all()) if column.role_id else [column.person]
-        for person in members:
-            _, total = people.setdefault(person.pk, (person, dict.fromkeys(letters, 0)))
-            for letter, count in counts.items():
-                total[letter] += count
-        owned = counts.get(variant.owner_letter, 0)
-        if owned:
-            org = column.role.organisation if column.role_id else column.person.organisation
-            layer = column_layer(column, eco)
-            owners_by_org[(org.name, layer)] = owners_by_org.get((org.name, layer), 0) + owned
-            owners_by_layer[layer] += owned
-    owned_activities = {
-        a for (a, _), cell in loaded.cells.items() if variant.owner_letter in cell.letters
-    }
-    per_person = sorted(
-        ((p, c, sum(c.values())) for p, c in people.values()),
-        key=lambda row: (-row[2], row[0].name),
-    )
-    return Analysis(
-        letters=letters,
-        per_column=per_column,
-        per_person=per_person,
-        unowned=[a for a in loaded.activities if a.pk not in owned_activities],
-        owners_by_organisation=sorted(
-            ((org, layer, n) for (org, layer), n in owners_by_org.items()), key=lambda r: -r[2]
-        ),
-        owners_by_layer=owners_by_layer,
-        max_load=max(
-            [n for _, counts, _ in per_column for n in counts.values()]
-            + [n for _, counts, _ in per_person for n in counts.values()]
-            + [0]
-        ),
-    )
 
 
 # --- Acknowledgements -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from core.querysets import ADD, VIEW
 from siam.models import Person
 
 from .. import filtersets, identity, services
+from ..analysis import analyse
 from ..models import (
     AccessGrant,
     AccessMatrix,
@@ -148,7 +149,7 @@ class RaciMatrixViewSet(GovernMixin, RestrictedModelViewSet):
     @action(detail=True, methods=["get"])
     def analysis(self, request, pk=None):
         """Workload per role and per person, unowned activities, who holds the A's."""
-        result = services.analyse(services.load(self.get_object(), holders=True))
+        result = analyse(services.load(self.get_object(), holders=True))
         return Response(
             {
                 "per_role": [

@@ -16,7 +16,8 @@ from core.imports import read_table
 from core.pdf import render_pdf
 from core.querysets import ADD, CHANGE
 
-from .. import forms, rules, services
+from .. import exchange, forms, rules, services
+from ..analysis import analyse
 from ..models import (
     RaciMatrix,
 )
@@ -87,7 +88,7 @@ class CompareView(MatrixMixin, View):
 class AnalysisView(MatrixMixin, View):
     def get(self, request, pk):
         matrix = self.get_object(pk)
-        analysis = services.analyse(services.load(matrix, holders=True))
+        analysis = analyse(services.load(matrix, holders=True))
         letters = list(analysis.letters)
         role_chart = heatmap(
             [c.label for c, _, _ in analysis.per_column],
@@ -149,7 +150,7 @@ class ExportView(MatrixMixin, View):
             )
         if fmt not in EXPORT_TYPES:
             raise Http404("Unknown export format")
-        data = services.export_dataset(matrix)
+        data = exchange.export_dataset(matrix)
         return _download(data.export(fmt), f"{name}.{fmt}", EXPORT_TYPES[fmt])
 
 
@@ -170,7 +171,7 @@ class ImportView(MatrixMixin, View):
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
-                result = services.import_dataset(matrix, data)
+                result = exchange.import_dataset(matrix, data)
                 if not result.errors:
                     messages.success(
                         request,

@@ -4,7 +4,7 @@ import pytest
 import tablib
 from django.core.exceptions import ValidationError
 
-from raci import rules, services
+from raci import exchange, rules, services
 from raci.choices import MatrixStatusChoices
 from raci.models import RaciAssignment, RaciMatrix
 from raci.templates import BUILT_IN
@@ -74,11 +74,11 @@ def test_cell_values_must_belong_to_the_variant(incident_matrix):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_then_import_gives_the_same_matrix(incident_matrix, world, fmt):
     before = services.load(incident_matrix).keyed_cells()
-    exported = services.export_dataset(incident_matrix).export(fmt)
+    exported = exchange.export_dataset(incident_matrix).export(fmt)
     services.approve(incident_matrix, world.integrator_admin)
     draft = services.new_version(incident_matrix)
     RaciAssignment.objects.filter(activity__matrix=draft).delete()
-    result = services.import_dataset(draft, tablib.Dataset().load(exported, format=fmt))
+    result = exchange.import_dataset(draft, tablib.Dataset().load(exported, format=fmt))
     assert result.errors == []
     assert services.load(draft).keyed_cells() == before
     assert services.compare(incident_matrix, draft) == {"added": [], "removed": [], "changed": []}
@@ -92,21 +92,21 @@ def test_export_then_import_gives_the_same_matrix(incident_matrix, world, fmt):
 
 def test_a_bad_import_reports_rows_and_changes_nothing(incident_matrix):
     before = services.load(incident_matrix).keyed_cells()
-    data = services.export_dataset(incident_matrix)
+    data = exchange.export_dataset(incident_matrix)
     rows = [list(r) for r in data]
     rows[0][4] = "X"  # not a RACI letter
     rows[1][1] = ""  # no activity name
     rows[2][2] = "astrology"
     rows[3][3] = "customer board"
     bad = tablib.Dataset(*rows, headers=data.headers)
-    result = services.import_dataset(incident_matrix, bad)
+    result = exchange.import_dataset(incident_matrix, bad)
     assert any(e.startswith("Row 2,") and "not a RACI value" in e for e in result.errors)
     assert any(e.startswith("Row 3:") and "no name" in e for e in result.errors)
     assert any("unknown process" in e for e in result.errors)
     assert any(e.startswith("Row 5:") and "unknown layer board" in e for e in result.errors)
     assert services.load(incident_matrix).keyed_cells() == before
     unknown = tablib.Dataset(*rows[:1], headers=[*data.headers[:-1], "Nobody"])
-    assert "Unknown columns" in services.import_dataset(incident_matrix, unknown).errors[0]
+    assert "Unknown columns" in exchange.import_dataset(incident_matrix, unknown).errors[0]
 
 
 def test_save_as_template_round_trip(incident_matrix, world):

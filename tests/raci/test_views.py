@@ -7,7 +7,8 @@ import pytest
 import tablib
 from django.urls import reverse
 
-from raci import identity, services
+from raci import exchange, identity, services
+from raci.analysis import analyse
 from raci.choices import MatrixStatusChoices
 from raci.models import (
     AccessMatrix,
@@ -157,7 +158,7 @@ def test_workload_analysis(world, client_for, incident_matrix, provider_person):
     assert "<svg" in html and "Load per role in Incident management" in html
     assert "Every activity has an owner." in html
     assert "Pat Provider" in html  # holds two provider roles: their load is the sum
-    analysis = services.analyse(services.load(incident_matrix, holders=True))
+    analysis = analyse(services.load(incident_matrix, holders=True))
     pat = next(row for row in analysis.per_person if row[0] == provider_person)
     per_role = {c.role.name: counts for c, counts, _ in analysis.per_column}
     for letter in "RACI":
@@ -237,7 +238,7 @@ def test_export_and_import_through_the_pages(world, client_for, incident_matrix,
 def test_a_bad_import_lists_row_errors_and_changes_nothing(world, client_for, incident_matrix):
     client = client_for(world.integrator_admin)
     before = services.load(incident_matrix).keyed_cells()
-    data = services.export_dataset(incident_matrix)
+    data = exchange.export_dataset(incident_matrix)
     rows = [list(r) for r in data]
     rows[2][5] = "Q"
     upload = io.BytesIO(tablib.Dataset(*rows, headers=data.headers).export("csv").encode())
