@@ -191,7 +191,7 @@ def test_a_write_while_a_month_is_built_leaves_it_stale(history):
     ecosystem = history[0]
     buckets = list(SlaRollupMonth.objects.filter(ecosystem=ecosystem).order_by("month")[:1])
     rollups.mark_months([(ecosystem.pk, buckets[0].month)])  # after the versions were read
-    rollups._build(ecosystem.pk, buckets)
+    rollups.build._build(ecosystem.pk, buckets)
     buckets[0].refresh_from_db()
     assert not buckets[0].is_fresh
     assert rollups.refresh() == 1
