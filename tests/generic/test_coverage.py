@@ -39,9 +39,9 @@ WRITTEN_BY_THE_SYSTEM = {
     "requirements_app.Transition": "requirements_app.services",
     "slas.IncidentEvent": "slas.timelines", "slas.IncidentSla": "slas.clocks",
     "slas.SlaAlert": "slas.crossings", "slas.Notification": "slas.notifications",
-    "slas.SlaRollupMonth": "slas.rollups", "slas.SlaRollup": "slas.rollups",
-    "slas.SlaRollupGap": "slas.rollups", "slas.SlaRollupSeen": "slas.rollups",
-    "slas.SlaRollupBudget": "slas.rollups",
+    "slas.SlaRollupMonth": "slas.rollups.build", "slas.SlaRollup": "slas.rollups.build",
+    "slas.SlaRollupGap": "slas.rollups.build", "slas.SlaRollupSeen": "slas.rollups.build",
+    "slas.SlaRollupBudget": "slas.rollups.build",
     "governance.SteeringReport": "governance.tasks",
     "integrations.SourceEvent": "integrations.ingest",
 }  # fmt: skip
