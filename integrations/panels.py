@@ -33,7 +33,7 @@ def flow_dictionary(request, flow) -> dict:
     return {"field_count": len(fields), "problems": problems}
 
 
-def specification_dictionaries(request, ecosystem) -> dict | None:
+def specification_dictionaries(request, ecosystem) -> dict:
     """The specification's data-dictionary section: one dictionary per flow that has
     one (a handful per ecosystem), among the flows the reader may see."""
     flows = (
@@ -46,4 +46,5 @@ def specification_dictionaries(request, ecosystem) -> dict | None:
 
 
 def specification_contents(request, ecosystem) -> dict:
+    """The section's line in the specification's contents (its template has no data)."""
     return {}
