@@ -345,16 +345,22 @@ def sync_built_in_templates(**kwargs) -> None:
     from .models import RaciTemplate
     from .templates import BUILT_IN
 
+    # Written only when missing or changed: templates keep history, and every migrate
+    # (a deploy, a restore) would otherwise add a change per template that changed nothing.
+    existing = {t.name: t for t in RaciTemplate.objects.filter(owner=None, name__in=BUILT_IN)}
     for name, spec in BUILT_IN.items():
-        RaciTemplate.objects.update_or_create(
-            name=name,
-            owner=None,
-            defaults={
-                "variant": spec["variant"],
-                "description": spec.get("description", ""),
-                "content": spec["content"],
-            },
-        )
+        wanted = {
+            "variant": spec["variant"],
+            "description": spec.get("description", ""),
+            "content": spec["content"],
+        }
+        template = existing.get(name)
+        if template is None:
+            RaciTemplate.objects.create(name=name, owner=None, **wanted)
+        elif any(getattr(template, field) != value for field, value in wanted.items()):
+            for field, value in wanted.items():
+                setattr(template, field, value)
+            template.save()
 
 
 def save_as_template(matrix: RaciMatrix, name: str, owner, description: str = ""):
