@@ -3,38 +3,59 @@ seed's contracts (end-to-end P1 resolution 2 h, P2 12 h …), a handbook, and a 
 hundred incidents with realistic timelines — generated from a fixed seed, relative
 to today, some breached, some paused, some still running."""
 
-import random
 from datetime import time, timedelta
 
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
-
-from siam.choices import SystemKindChoices
 from siam.demo import DemoResult
 from siam.models import Contract, Ecosystem, Organisation, Service
 
-from . import clocks, crossings, services
+from . import clocks, services
 from .choices import (
     AlertLevelChoices,
     EscalationActionChoices,
-    EventKindChoices,
-    IncidentStatusChoices,
 )
+from .demo_incidents import generate_incidents
 from .models import (
     BusinessCalendar,
     EscalationRule,
     Incident,
-    IncidentEvent,
-    IncidentToolKey,
     KnownError,
     PriorityMatrix,
     ServiceLevelTarget,
-    SlaAlert,
     WorkingPeriod,
 )
 
-INCIDENT_COUNT = 320
-DAYS_BACK = 120
+#: name, time zone, holiday country and subdivision, working weekdays, daily periods
+CALENDARS = (
+    ("Infinity office hours", "Europe/London", "GB", "ENG", range(5), [(time(8), time(18))]),
+    ("Mercuri support hours", "America/New_York", "US", "NY", range(6),
+     [(time(8), time(12)), (time(13), time(20))]),
+    ("Global operations", "Asia/Kolkata", "IN", "", range(6), [(time(9), time(18))]),
+)  # fmt: skip
+
+#: contract -> (its calendar, {priority: (response, resolution) in business minutes})
+TARGETS = {
+    "SLA-001": ("Infinity office hours", {
+        "P1": (15, 120), "P2": (30, 720), "P3": (120, 1440), "P4": (240, 2400), "P5": (480, 4800),
+    }),
+    "UC-MER-001": ("Mercuri support hours", {
+        "P1": (10, 60), "P2": (20, 360), "P3": (60, 720), "P4": (120, 1440), "P5": (240, 2400),
+    }),
+    "UC-GLB-001": ("Global operations", {
+        "P1": (15, 90), "P2": (30, 480), "P3": (120, 960), "P4": (240, 1920), "P5": (480, 3600),
+    }),
+}  # fmt: skip
+
+#: The end-to-end P1 runs round the clock, with a goal below its target.
+E2E_P1 = {"goal_resolution_minutes": 90, "goal_note": "Average P1 resolution 2 h -> 1.5 h"}
+
+KNOWN_ERRORS = (
+    ("KE-001", "Payment page shows a blank frame", "Payments",
+     "Purge the CDN cache for /checkout and retry the payment."),
+    ("KE-002", "Kiosk cannot reach the catalogue", "Network",
+     "Restart the store VPN tunnel from the kiosk admin menu."),
+    ("KE-003", "Order confirmation e-mail not received", "Customer service",
+     "Resend from the order page; check the customer's spam folder."),
+)  # fmt: skip
 
 
 def load(actor) -> DemoResult:
@@ -51,20 +72,23 @@ def load(actor) -> DemoResult:
     if eco is None:
         return result
     make(PriorityMatrix, {"ecosystem": eco})
+    calendars = _calendars(make, eco)
+    _targets(make, eco, calendars)
+    for reference, symptom, category, workaround in KNOWN_ERRORS:
+        make(
+            KnownError,
+            {"ecosystem": eco, "reference": reference},
+            {"symptom": symptom, "category": category, "workaround": workaround},
+        )
+    if not Incident.objects.filter(ecosystem=eco).exists():
+        result.created += generate_incidents(eco, actor)
+        result.created += _stories(eco, actor)
+    return result
 
+
+def _calendars(make, eco) -> dict:
     calendars = {}
-    for name, tz, country, subdiv, days, periods in (
-        ("Infinity office hours", "Europe/London", "GB", "ENG", range(5), [(time(8), time(18))]),
-        (
-            "Mercuri support hours",
-            "America/New_York",
-            "US",
-            "NY",
-            range(6),
-            [(time(8), time(12)), (time(13), time(20))],
-        ),
-        ("Global operations", "Asia/Kolkata", "IN", "", range(6), [(time(9), time(18))]),
-    ):
+    for name, tz, country, subdiv, days, periods in CALENDARS:
         calendar, created = make(
             BusinessCalendar, {"ecosystem": eco, "name": name},
             {"time_zone": tz, "holiday_country": country, "holiday_subdivision": subdiv},
@@ -76,103 +100,45 @@ def load(actor) -> DemoResult:
                 for s, e in periods
             )
         calendars[name] = calendar
-    always, _ = make(
+    calendars["24x7"], _ = make(
         BusinessCalendar,
         {"ecosystem": eco, "name": "24x7"},
         {"always_open": True, "time_zone": "Europe/London"},
     )
+    return calendars
 
-    minutes = {  # priority: (response, resolution) in business minutes
-        "SLA-001": {
-            "P1": (15, 120),
-            "P2": (30, 720),
-            "P3": (120, 1440),
-            "P4": (240, 2400),
-            "P5": (480, 4800),
-        },
-        "UC-MER-001": {
-            "P1": (10, 60),
-            "P2": (20, 360),
-            "P3": (60, 720),
-            "P4": (120, 1440),
-            "P5": (240, 2400),
-        },
-        "UC-GLB-001": {
-            "P1": (15, 90),
-            "P2": (30, 480),
-            "P3": (120, 960),
-            "P4": (240, 1920),
-            "P5": (480, 3600),
-        },
-    }
-    calendar_for = {
-        "SLA-001": calendars["Infinity office hours"],
-        "UC-MER-001": calendars["Mercuri support hours"],
-        "UC-GLB-001": calendars["Global operations"],
-    }
-    for reference, per_priority in minutes.items():
+
+def _targets(make, eco, calendars) -> None:
+    """Each contract's targets, with their escalation rules: notify at the second warning
+    and at a breach; a provider's breach also hands the ticket back to the integrator."""
+    for reference, (calendar, per_priority) in TARGETS.items():
         contract = Contract.objects.get(ecosystem=eco, reference=reference)
         for priority, (response, resolution) in per_priority.items():
+            e2e_p1 = reference == "SLA-001" and priority == "P1"
             target, created = make(
                 ServiceLevelTarget,
                 {"contract": contract, "priority": priority},
                 {
                     "response_minutes": response,
                     "resolution_minutes": resolution,
-                    "calendar": always
-                    if (reference == "SLA-001" and priority == "P1")
-                    else calendar_for[reference],
-                    "goal_resolution_minutes": 90
-                    if (reference == "SLA-001" and priority == "P1")
+                    "calendar": calendars["24x7" if e2e_p1 else calendar],
+                    "goal_resolution_minutes": E2E_P1["goal_resolution_minutes"]
+                    if e2e_p1
                     else None,
-                    "goal_note": "Average P1 resolution 2 h -> 1.5 h"
-                    if (reference == "SLA-001" and priority == "P1")
-                    else "",
+                    "goal_note": E2E_P1["goal_note"] if e2e_p1 else "",
                 },
             )
-            if created:
-                rules = [
-                    (AlertLevelChoices.BREACH, EscalationActionChoices.NOTIFY),
-                    (AlertLevelChoices.WARNING_2, EscalationActionChoices.NOTIFY),
-                ]
-                if reference != "SLA-001":
-                    rules.append(
-                        (AlertLevelChoices.BREACH, EscalationActionChoices.HAND_TO_INTEGRATOR)
-                    )
-                EscalationRule.objects.bulk_create(
-                    EscalationRule(target=target, level=lvl, action=act) for lvl, act in rules
-                )
-
-    for reference, symptom, category, workaround in (
-        (
-            "KE-001",
-            "Payment page shows a blank frame",
-            "Payments",
-            "Purge the CDN cache for /checkout and retry the payment.",
-        ),
-        (
-            "KE-002",
-            "Kiosk cannot reach the catalogue",
-            "Network",
-            "Restart the store VPN tunnel from the kiosk admin menu.",
-        ),
-        (
-            "KE-003",
-            "Order confirmation e-mail not received",
-            "Customer service",
-            "Resend from the order page; check the customer's spam folder.",
-        ),
-    ):
-        make(
-            KnownError,
-            {"ecosystem": eco, "reference": reference},
-            {"symptom": symptom, "category": category, "workaround": workaround},
-        )
-
-    if not Incident.objects.filter(ecosystem=eco).exists():
-        result.created += _generate_incidents(eco, actor)
-        result.created += _stories(eco, actor)
-    return result
+            if not created:
+                continue
+            rules = [
+                (AlertLevelChoices.BREACH, EscalationActionChoices.NOTIFY),
+                (AlertLevelChoices.WARNING_2, EscalationActionChoices.NOTIFY),
+            ]
+            if reference != "SLA-001":
+                rules.append((AlertLevelChoices.BREACH, EscalationActionChoices.HAND_TO_INTEGRATOR))
+            EscalationRule.objects.bulk_create(
+                EscalationRule(target=target, level=lvl, action=act) for lvl, act in rules
+            )
 
 
 def _stories(eco, actor) -> int:
@@ -244,230 +210,3 @@ def _stories(eco, actor) -> int:
         user=john,
     )  # fmt: skip
     return 3
-
-
-def _generate_incidents(eco, actor) -> int:
-    rng = random.Random(20261123)
-    now = timezone.now().replace(second=0, microsecond=0)
-    integrator = eco.integrator
-    mercuri = Organisation.objects.get(slug="mercuri")
-    global_ = Organisation.objects.get(slug="global")
-    services_by_name = {s.name: s for s in Service.objects.filter(ecosystem=eco)}
-    matrix = PriorityMatrix.objects.get(ecosystem=eco)
-    titles = {
-        "Customer service desk": [
-            "Customer cannot track order",
-            "Refund request not processed",
-            "Complaint about late delivery",
-        ],
-        "Online store": [
-            "Product images missing",
-            "Search returns no results",
-            "Basket empties on login",
-        ],
-        "Online payments": [
-            "Card payment declined for all users",
-            "Wallet payments time out",
-            "Double charge reported",
-        ],
-        "Online kiosk": ["Kiosk frozen in store", "Kiosk shows wrong prices"],
-        "Network and connectivity": [
-            "Store network down",
-            "VPN to data centre flapping",
-            "Slow checkout in stores",
-        ],
-    }
-    levels = ["High", "Medium", "Low"]
-    incidents, events_per, keys_per = [], [], []
-    for number in range(1, INCIDENT_COUNT + 1):
-        service_name = rng.choice(list(titles))
-        impact = rng.choices(levels, weights=[2, 5, 4])[0]
-        urgency = rng.choices(levels, weights=[2, 5, 4])[0]
-        opened = now - timedelta(
-            days=rng.uniform(0, DAYS_BACK) if number > 12 else rng.uniform(0, 1.2)
-        )
-        opened = opened.replace(second=0, microsecond=0)
-        provider = mercuri if service_name == "Customer service desk" else global_
-        incident = Incident(
-            ecosystem=eco, reference=f"INC-{number:06d}", title=rng.choice(titles[service_name]),
-            service=services_by_name[service_name], impact=impact, urgency=urgency,
-            priority=matrix.priority_for(impact, urgency), opened_at=opened, holder=integrator,
-        )  # fmt: skip
-        keys_per.append(
-            {
-                SystemKindChoices.JIRA: f"INF-{1000 + number}",
-                SystemKindChoices.SERVICENOW: f"INC{20000 + number:07d}",
-                # The provider's own tool: Mercuri works in Zendesk, Global in Azure DevOps.
-                **(
-                    {SystemKindChoices.ZENDESK: str(50000 + number)}
-                    if provider == mercuri
-                    else {SystemKindChoices.AZURE_DEVOPS: str(7000 + number)}
-                ),
-            }
-        )
-        incidents.append(incident)
-        events_per.append(_timeline(rng, incident, integrator, provider, now))
-
-    bulk_create_with_history(incidents, Incident, default_user=actor, batch_size=500)
-    saved = {i.reference: i for i in Incident.objects.filter(ecosystem=eco)}
-    tool_keys = [
-        IncidentToolKey(incident=saved[incident.reference], tool=tool, key=key)
-        for incident, keys in zip(incidents, keys_per, strict=True)
-        for tool, key in keys.items()
-    ]
-    bulk_create_with_history(tool_keys, IncidentToolKey, default_user=actor, batch_size=500)
-    all_events, holder_links = [], []
-    for incident, events in zip(incidents, events_per, strict=True):
-        stored = saved[incident.reference]
-        last = events[-1]
-        stored.status, stored.holder_id = last[2], last[3]
-        stored.responded_at = next(
-            (e[0] for e in events if e[2] != IncidentStatusChoices.NEW), None
-        )
-        stored.reopen_count = sum(1 for e in events if e[1] == EventKindChoices.REOPENED)
-        stored.resolved_at = (
-            next((e[0] for e in reversed(events) if e[2] == IncidentStatusChoices.RESOLVED), None)
-            if last[2] in ("resolved", "closed")
-            else None
-        )
-        stored.closed_at = last[0] if last[2] == IncidentStatusChoices.CLOSED else None
-        for at, kind, status, holder_id, note in events:
-            all_events.append(
-                IncidentEvent(
-                    incident=stored,
-                    at=at,
-                    kind=kind,
-                    status=status,
-                    holder_id=holder_id,
-                    note=note,
-                    author=actor,
-                )
-            )
-        holder_links += [
-            Incident.holders.through(incident_id=stored.pk, organisation_id=h)
-            for h in {e[3] for e in events if e[3]}
-        ]
-    Incident.objects.bulk_update(
-        saved.values(),
-        ["status", "holder", "responded_at", "reopen_count", "resolved_at", "closed_at"],
-        batch_size=500,
-    )
-    IncidentEvent.objects.bulk_create(all_events, batch_size=1000)
-    Incident.holders.through.objects.bulk_create(holder_links, batch_size=1000)
-    ids = list(saved.values())
-    for start in range(0, len(ids), 100):
-        clocks.recompute_incidents(ids[start : start + 100], at=now)
-    crossings.record_crossings(at=now)
-    # History: the demo's past alerts were dealt with at the time.
-    SlaAlert.objects.filter(handled_at__isnull=True).update(handled_at=now)
-    return len(incidents) + len(all_events)
-
-
-class _Future(Exception):
-    """The demo's story of an incident has reached the present: it stops there."""
-
-
-def _timeline(rng, incident, integrator, provider, now):
-    """(at, kind, status, holder_id, note) tuples, never in the future."""
-    at = incident.opened_at
-    events = [
-        (
-            at,
-            EventKindChoices.OPENED,
-            IncidentStatusChoices.NEW,
-            integrator.pk,
-            "Opened from the customer's report",
-        )
-    ]
-    holder = integrator.pk
-
-    def add(minutes, kind, status, new_holder, note=""):
-        nonlocal at, holder
-        at = at + timedelta(minutes=minutes)
-        if at > now:
-            raise _Future
-        holder = new_holder
-        events.append((at, kind, status, new_holder, note))
-
-    scale = {"P1": 1, "P2": 4, "P3": 10, "P4": 18, "P5": 30}[incident.priority]
-    # The random draws come in the same order whatever happens, so the demo is the same
-    # on every machine; the story stops at the first step after now.
-    try:
-        add(
-            rng.randint(2, 12 * min(scale, 4)),
-            EventKindChoices.STATUS,
-            IncidentStatusChoices.IN_PROGRESS,
-            integrator.pk,
-            "Acknowledged",
-        )
-        if rng.random() < 0.7:
-            if rng.random() < 0.12:  # lost in transit between the tools for a while
-                add(
-                    rng.randint(5, 20),
-                    EventKindChoices.HANDOFF,
-                    IncidentStatusChoices.IN_PROGRESS,
-                    None,
-                    "Sent to provider, not yet picked up",
-                )
-                add(
-                    rng.randint(40, 180),
-                    EventKindChoices.HANDOFF,
-                    IncidentStatusChoices.IN_PROGRESS,
-                    provider.pk,
-                    "Picked up",
-                )
-            else:
-                add(
-                    rng.randint(5, 30 * min(scale, 5)),
-                    EventKindChoices.HANDOFF,
-                    IncidentStatusChoices.IN_PROGRESS,
-                    provider.pk,
-                    f"Handed to {provider.name}",
-                )
-        if rng.random() < 0.3:
-            add(
-                rng.randint(10, 60 * scale),
-                EventKindChoices.STATUS,
-                IncidentStatusChoices.AWAITING_CUSTOMER,
-                holder,
-                "Asked the customer for details",
-            )
-            add(
-                rng.randint(30, 600),
-                EventKindChoices.STATUS,
-                IncidentStatusChoices.IN_PROGRESS,
-                holder,
-                "Customer answered",
-            )
-        add(
-            rng.randint(20, 300 * scale),
-            EventKindChoices.RESOLVED,
-            IncidentStatusChoices.RESOLVED,
-            holder,
-            "Fixed",
-        )
-        if rng.random() < 0.06:
-            add(
-                rng.randint(60, 1440),
-                EventKindChoices.REOPENED,
-                IncidentStatusChoices.IN_PROGRESS,
-                holder,
-                "Customer says it still happens",
-            )
-            add(
-                rng.randint(30, 60 * scale),
-                EventKindChoices.RESOLVED,
-                IncidentStatusChoices.RESOLVED,
-                holder,
-                "Fixed for good",
-            )
-        add(
-            rng.randint(1440, 4320),
-            EventKindChoices.STATUS,
-            IncidentStatusChoices.CLOSED,
-            holder,
-            "Closed after confirmation",
-        )
-    except _Future:
-        pass
-    return events
