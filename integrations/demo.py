@@ -50,6 +50,17 @@ def load(actor) -> DemoResult:
     if eco is None or TicketFeed.objects.filter(ecosystem=eco).exists():
         return result
     _flow_dictionaries(eco)
+    feeds, secrets = _feeds(eco, result)
+    now = timezone.now().replace(second=0, microsecond=0)
+    _webhook_traffic(_sender(feeds, secrets, now, result), start=now - timedelta(hours=6))
+    _servicenow_import(eco, feeds["Infinity ServiceNow"], now, result)
+    _subscription(eco, result)
+    return result
+
+
+def _feeds(eco, result) -> tuple[dict, dict]:
+    """One feed per tool, with the tool's standard dictionary and its groups; the plain
+    secrets are kept to sign the demo's webhooks."""
     orgs = {o.slug: o for o in Organisation.objects.filter(pk__in=eco.party_ids())}
     service = Service.objects.get(ecosystem=eco, name="Online store")
     secrets = {}
@@ -74,9 +85,11 @@ def load(actor) -> DemoResult:
             AssignmentGroup.objects.create(feed=feed, name=name, organisation=orgs[slug])
         feeds[system.name] = feed
         result.created += 1 + len(GROUPS[system.name])
+    return feeds, secrets
 
-    now = timezone.now().replace(second=0, microsecond=0)
-    start = now - timedelta(hours=6)
+
+def _sender(feeds, secrets, now, result):
+    """Sends a tool's webhook through the real receiving path, signed as that tool signs."""
 
     def send(name, data, *, secret=None):
         feed = feeds[name]
@@ -101,6 +114,13 @@ def load(actor) -> DemoResult:
             services.process(inbound.pk)
         result.created += 1
         return inbound
+
+    return send
+
+
+def _webhook_traffic(send, *, start) -> None:
+    """A day of webhooks: applied events, a re-delivery, a status the dictionary does not
+    know yet (failed, to map and replay) and a request with a wrong signature."""
 
     def stamp(minutes):
         return (start + timedelta(minutes=minutes)).isoformat()
@@ -133,8 +153,9 @@ def load(actor) -> DemoResult:
     send("Global Azure DevOps", {"eventType": "workitem.updated", "resource": {"workItemId": 4711, "rev": 2, "fields": {"System.State": {"oldValue": "New", "newValue": "Active"}}, "revision": {"id": 4711, "rev": 2, "fields": {**fields, "System.State": "Active", "System.ChangedDate": stamp(75)}}}})  # fmt: skip
     send("Global Azure DevOps", {"eventType": "workitem.updated", "resource": {"workItemId": 4711, "rev": 3, "fields": {"System.State": {"oldValue": "Active", "newValue": "Resolved"}, "System.History": {"newValue": "<div>Faulty transceiver replaced.</div>"}}, "revision": {"id": 4711, "rev": 3, "fields": {**fields, "System.State": "Resolved", "System.ChangedDate": stamp(190)}}}})  # fmt: skip
 
+
+def _servicenow_import(eco, sn_feed, now, result) -> None:
     # Elaine's ServiceNow export of last month, imported (the demo's groups).
-    sn_feed = feeds["Infinity ServiceNow"]
     rows = servicenow_rows(
         240,
         seed=11,
@@ -156,6 +177,9 @@ def load(actor) -> DemoResult:
     import_lines(run, text)
     result.created += 1 + run.events_applied
 
+
+def _subscription(eco, result) -> None:
+    """An outbound subscription, switched off until Mercuri's relay exists."""
     subscription = WebhookSubscription(
         ecosystem=eco,
         name="Mercuri Zendesk relay",
@@ -165,7 +189,6 @@ def load(actor) -> DemoResult:
     subscription.set_secret()
     subscription.save()
     result.created += 1
-    return result
 
 
 def _flow_dictionaries(eco) -> None:
