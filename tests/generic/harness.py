@@ -63,15 +63,27 @@ def _form_fields(form, prefix: str = "") -> dict:
     return data
 
 
+def _typed(field, value):
+    """A value as a person types it into the field: a list in a textarea is one item
+    per line (posted as a list, the test client would send it as repeated values, and
+    the form would read only the last)."""
+    if isinstance(value, list | tuple) and isinstance(
+        getattr(field, "widget", None), forms.Textarea
+    ):
+        return "\n".join(str(item) for item in value)
+    return value
+
+
 def page_post_data(context, **overrides) -> dict:
     """What a browser would post for the edit page as rendered (its form and the
     formsets under it), with some of the form's fields changed."""
-    data = _form_fields(context["form"])
+    form = context["form"]
+    data = _form_fields(form)
     for formset in (context.get("formsets") or {}).values():
         data.update(_form_fields(formset.management_form, f"{formset.prefix}-"))
-        for form in formset.forms:
-            data.update(_form_fields(form, f"{form.prefix}-"))
-    data.update(overrides)
+        for child in formset.forms:
+            data.update(_form_fields(child, f"{child.prefix}-"))
+    data.update({name: _typed(form.fields.get(name), value) for name, value in overrides.items()})
     return data
 
 

@@ -24,24 +24,16 @@ from tests.generic.harness import ModelCase, ids
 from .conftest import at
 
 
-def _lines(values):
-    return "\n".join(values)
-
-
 def _matrix_form(data):
-    """A matrix's levels are typed one per line in a textarea (and its cells are read
-    from the grid's drop-downs): the form posts text where the API takes lists. All
-    three level fields are posted, as the page's textareas are, so the grid's cells
-    (``cell_<impact>_<urgency>``, posted as rendered) line up with them."""
+    """A matrix's cells are read from the grid's drop-downs (``cell_<impact>_<urgency>``,
+    posted as rendered), so all three level fields are posted, as the page's textareas
+    are, to line the grid up with them; the harness types each list one item per line."""
     levels = {
         "impact_levels": ITIL_LEVELS,
         "urgency_levels": ITIL_LEVELS,
         "priorities": ITIL_PRIORITIES,
     }
-    return {
-        **{name: _lines(value) for name, value in levels.items()},
-        **{k: _lines(v) if k in levels else v for k, v in data.items() if k != "cells"},
-    }
+    return {**levels, **{k: v for k, v in data.items() if k != "cells"}}
 
 
 def _listed(obj) -> str:
