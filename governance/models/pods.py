@@ -61,6 +61,15 @@ class PodMember(EcosystemChild):
     def __str__(self):
         return f"{self.person} — {self.get_role_display()}"
 
+    def clean(self):
+        # As on a board: a pod's members come from the parties of its ecosystem, whoever
+        # else the user adding them can see (the API offers every person they see).
+        if not (self.pod_id and self.person_id):
+            return
+        ecosystem = self.pod.ecosystem
+        if self.person.organisation_id not in ecosystem.party_ids():
+            raise ValidationError({"person": f"{self.person} is not with a party of {ecosystem}."})
+
 
 # --- Self-assessment --------------------------------------------------------------------------
 

@@ -396,3 +396,26 @@ def test_the_dashboard_opens_on_the_users_own_then_last_visited_ecosystem(gov, c
     assert client.get(index).url == reverse("governance:dashboard", kwargs={"pk": world.b.pk})
     client.get(reverse("governance:dashboard", kwargs={"pk": world.a.pk}))
     assert client.get(index).url == reverse("governance:dashboard", kwargs={"pk": world.a.pk})
+
+
+def test_a_pod_member_must_be_with_a_party_of_the_pods_ecosystem(gov, api_client_for):
+    from django.core.exceptions import ValidationError
+
+    from governance.models import PodMember
+    from tests import factories as f
+
+    pod = Pod.objects.create(ecosystem=gov.world.a, name="Connectors", head=gov.integrator_rep)
+    outsider = f.PersonFactory(organisation=gov.world.spare_org, name="Sam Spare")
+    with pytest.raises(ValidationError) as refused:
+        PodMember(pod=pod, person=outsider, role="technologist").full_clean()
+    assert "person" in refused.value.message_dict
+    PodMember(pod=pod, person=gov.provider_rep, role="technologist").full_clean()
+
+    api = api_client_for(gov.world.integrator_admin)
+    answer = api.post(
+        "/api/governance/pod-members/",
+        {"pod": pod.pk, "person": outsider.pk, "role": "technologist"},
+        format="json",
+    )
+    assert answer.status_code == 400 and "person" in answer.json()
+    assert not pod.members.exists()
