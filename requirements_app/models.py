@@ -168,8 +168,9 @@ class Transition(models.Model):
     )
     source = models.CharField(max_length=20, choices=RequirementStatusChoices.choices)
     target = models.CharField(max_length=20, choices=RequirementStatusChoices.choices)
+    # Empty once its author's account is deleted: the transition stays, and stays valid.
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField()
     note = models.TextField(blank=True)

@@ -221,3 +221,19 @@ def test_a_bad_import_reports_rows_and_changes_nothing(world, requirement):
         "“I want …” is empty" in result.errors[0]
         and "unknown requirements REQ-999" in result.errors[0]
     )
+
+
+def test_a_transition_stays_valid_when_its_author_is_deleted(world, django_user_model):
+    from django.utils import timezone
+
+    from requirements_app.models import Requirement, Transition
+
+    author = django_user_model.objects.create_user("leaving", password="x")
+    requirement = Requirement.objects.create(ecosystem=world.a, title="Audit", statement="s")
+    transition = Transition.objects.create(
+        requirement=requirement, source="draft", target="in_review", by=author, at=timezone.now()
+    )
+    author.delete()
+    transition.refresh_from_db()
+    assert transition.by is None
+    transition.full_clean()  # the record of who moved it is gone, not the record itself
