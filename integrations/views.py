@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.forms import modelformset_factory
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
@@ -380,24 +380,19 @@ class WebhookDeliveryListView(ObjectListView):
 # --- Data dictionary ------------------------------------------------------------------------------
 
 
-def _flow(request, pk, action=VIEW):
-    flow = get_object_or_404(
-        IntegrationFlow.objects.restrict(request.user, VIEW).select_related(
-            "ecosystem", "source", "target"
-        ),
-        pk=pk,
-    )
-    if (
-        action != VIEW
-        and not IntegrationFlow.objects.restrict(request.user, CHANGE).filter(pk=pk).exists()
-    ):
-        raise PermissionDenied("You may view this flow's dictionary but not change it.")
-    return flow
+class FlowDictionaryMixin(ObjectMixin):
+    """A flow's dictionary is read by whoever may see the flow and edited by whoever may
+    change it: the shared 404/403 rule (``ObjectMixin.get_permitted``) on the flow."""
+
+    queryset = IntegrationFlow.objects.select_related("ecosystem", "source", "target")
+
+    def denied_message(self, instance, action) -> str:
+        return "You may view this flow's dictionary but not change it."
 
 
-class DataDictionaryView(View):
+class DataDictionaryView(FlowDictionaryMixin, View):
     def get(self, request, pk):
-        flow = _flow(request, pk)
+        flow = self.get_permitted(pk, VIEW)
         fields, problems = dictionaries.checked_dictionary(flow)
         by_field: dict[int, list] = {}
         for problem in problems:
@@ -407,14 +402,12 @@ class DataDictionaryView(View):
             "fields": [(f, by_field.get(f.pk, [])) for f in fields],
             "problems": problems,
             "rules": BusinessRule.objects.restrict(request.user).filter(flows=flow),
-            "may_change": IntegrationFlow.objects.restrict(request.user, CHANGE)
-            .filter(pk=pk)
-            .exists(),
+            "may_change": self.restricted(CHANGE).filter(pk=pk).exists(),
         }
         return render(request, "integrations/dictionary.html", context)
 
 
-class DataDictionaryEditView(View):
+class DataDictionaryEditView(FlowDictionaryMixin, View):
     def formsets(self, flow, data=None):
         values = modelformset_factory(
             ValueMapping, form=forms.ValueMappingForm, extra=3, can_delete=True
@@ -434,11 +427,11 @@ class DataDictionaryEditView(View):
         return render(request, "integrations/dictionary_edit.html", context, status=status)
 
     def get(self, request, pk):
-        flow = _flow(request, pk, CHANGE)
+        flow = self.get_permitted(pk, CHANGE)
         return self.render(request, flow, *self.formsets(flow))
 
     def post(self, request, pk):
-        flow = _flow(request, pk, CHANGE)
+        flow = self.get_permitted(pk, CHANGE)
         field_set, value_set = self.formsets(flow, request.POST)
         if not (field_set.is_valid() and value_set.is_valid()):
             return self.render(request, flow, field_set, value_set, status=422)
