@@ -172,13 +172,26 @@ def dictionary_for(feed: TicketFeed) -> Dictionary:
 
 
 def checked_dictionary(flow) -> tuple[list[FieldMapping], list[checks.Problem]]:
-    """A flow's dictionary as its page and the specification show it: the mappings, and
-    what would go wrong in a sync (``dictionary_checks``)."""
-    fields = list(
-        FieldMapping.objects.filter(flow=flow).prefetch_related(
-            Prefetch("value_mappings", ValueMapping.objects.order_by("direction", "source_value"))
-        )
+    """A flow's dictionary as its page shows it: the mappings, and what would go wrong
+    in a sync (``dictionary_checks``)."""
+    ((_, fields, problems),) = checked_dictionaries([flow])
+    return fields, problems
+
+
+def checked_dictionaries(flows) -> list[tuple]:
+    """``(flow, mappings, problems)`` for each flow, in two queries however many flows
+    (the specification lists every flow's dictionary)."""
+    flows = list(flows)
+    mappings = FieldMapping.objects.filter(flow__in=flows).prefetch_related(
+        Prefetch("value_mappings", ValueMapping.objects.order_by("direction", "source_value"))
     )
+    by_flow: dict[int, list[FieldMapping]] = {flow.pk: [] for flow in flows}
+    for mapping in mappings:
+        by_flow[mapping.flow_id].append(mapping)
+    return [(flow, by_flow[flow.pk], _problems(flow, by_flow[flow.pk])) for flow in flows]
+
+
+def _problems(flow, fields: list[FieldMapping]) -> list[checks.Problem]:
     data = checks.Dictionary(
         bidirectional=flow.direction == "bi",
         fields=[
@@ -194,4 +207,4 @@ def checked_dictionary(flow) -> tuple[list[FieldMapping], list[checks.Problem]]:
             for v in f.value_mappings.all()
         ],
     )  # fmt: skip
-    return fields, checks.check(data)
+    return checks.check(data)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.querysets import VIEW
 from siam.models import IntegrationFlow
 
-from .dictionaries import checked_dictionary
+from .dictionaries import checked_dictionaries, checked_dictionary
 from .ingest import TOOL_LABELS
 from .models import TicketFeed, TicketLink
 
@@ -34,15 +34,15 @@ def flow_dictionary(request, flow) -> dict:
 
 
 def specification_dictionaries(request, ecosystem) -> dict:
-    """The specification's data-dictionary section: one dictionary per flow that has
-    one (a handful per ecosystem), among the flows the reader may see."""
+    """The specification's data-dictionary section: the dictionary of every flow that
+    has one, among the flows the reader may see."""
     flows = (
         IntegrationFlow.objects.restrict(getattr(request, "user", None), VIEW)
         .filter(ecosystem=ecosystem, field_mappings__isnull=False)
         .distinct()
         .order_by("name")
     )
-    return {"dictionaries": [(flow, *checked_dictionary(flow)) for flow in flows]}
+    return {"dictionaries": checked_dictionaries(flows)}
 
 
 def specification_contents(request, ecosystem) -> dict:

@@ -189,3 +189,27 @@ def test_migration_moves_the_tables_with_their_rows_and_back():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_the_specification_reads_every_flows_dictionary_in_constant_queries(
+    world, client_for, query_count
+):
+    from tests import factories as f
+
+    def add_flow_with_a_dictionary():
+        flow = f.IntegrationFlowFactory(
+            ecosystem=world.a, source=world.flow.source, target=world.flow.target
+        )
+        field = FieldMapping.objects.create(
+            flow=flow, source_field="priority", target_field="priority"
+        )
+        ValueMapping.objects.create(field=field, source_value="1", target_value="P1")
+
+    add_flow_with_a_dictionary()
+    client = client_for(world.integrator_admin)
+    url = reverse("requirements_app:specification", args=[world.a.pk])
+    response = query_count.constant(
+        lambda: client.get(url), grow=lambda: [add_flow_with_a_dictionary() for _ in range(4)]
+    )
+    assert response["Content-Type"] == "application/pdf"
