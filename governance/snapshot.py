@@ -92,7 +92,7 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
         "services": list(ecosystem.services.order_by("name").values_list("name", flat=True)),
         **board(period),
         "summary": summary(levels, tickets["counts"], target, kpi_rows, decisions),
-        **{key: value for key, value in levels.items() if not key.startswith("_")},
+        **levels,
         **tickets,
         "kpis": [kpi(row) for row in kpi_rows],
         "improvements": improvements(period),
@@ -103,7 +103,7 @@ def snapshot(ecosystem, period_start: date, period_end: date) -> dict:
 
 def service_levels(period: Period, target: float, priorities: list[str]) -> dict:
     """Section 2 and 3: attainment end to end, per priority and per provider, the
-    trend, and the breaches. Keys starting with ``_`` feed the summary only."""
+    trend, and the breaches."""
     eco_id = period.ecosystem_id
     window = Q(incident__opened_at__gte=period.since, incident__opened_at__lt=period.until)
     clocks = IncidentSla.objects.filter(incident__ecosystem_id=eco_id).filter(window)
@@ -156,26 +156,25 @@ def service_levels(period: Period, target: float, priorities: list[str]) -> dict
             }
             for c in breached.order_by("breach_at", "incident__reference", "pk")[:40]
         ],
-        "_overall": report.overall,
-        "_ola_breaches": ola_breaches,
     }  # fmt: skip
 
 
 def summary(levels: dict, counts: dict, target: float, kpi_rows, decisions) -> list[str]:
     """The report's first page in sentences."""
-    overall = levels["_overall"]
+    rows = levels["service_levels"]
+    overall = rows["overall"]
+    ola_breaches = sum(p["breached"] for p in rows["by_provider"])
     lines = [
         f"{counts['opened']} tickets were opened in the period, {counts['resolved']} of them are resolved.",
         (
-            f"End-to-end resolution attainment was {overall.attainment} % against a target of {target:g} % "
-            f"({overall.met} of {overall.clocks} finished clocks met)."
-            if overall.attainment is not None
+            f"End-to-end resolution attainment was {overall['attainment']} % against a target of {target:g} % "
+            f"({overall['met']} of {overall['clocks']} finished clocks met)."
+            if overall["attainment"] is not None
             else "No resolution clock finished in the period."
         ),
-        f"Resolution breaches: {overall.breached} of the end-to-end SLA and {levels['_ola_breaches']} of "
+        f"Resolution breaches: {overall['breached']} of the end-to-end SLA and {ola_breaches} of "
         f"providers' OLAs (section 3 lists them).",
     ]  # fmt: skip
-    rows = levels["service_levels"]
     failing = [row["key"] for row in rows["by_priority"] if row["status"] in ("amber", "red")]
     if failing:
         lines.append("Priorities off target: " + ", ".join(failing) + ".")
