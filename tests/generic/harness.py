@@ -43,6 +43,18 @@ class ModelCase:
         return self.model._meta.model_name
 
 
+def spare_ecosystem(ctx, slug: str = "gamma"):
+    """Another ecosystem of the integrator of ``ctx.world``: for a model held once per
+    ecosystem (a priority matrix, a scoring model, a vision, a draft access matrix),
+    whose new one cannot go into ecosystem ``a``."""
+    from siam.models import Ecosystem
+
+    return Ecosystem.objects.get_or_create(
+        slug=slug,
+        defaults={"name": slug.title(), "customer": ctx.world.customer, "integrator": ctx.world.integrator},
+    )[0]  # fmt: skip
+
+
 def ids(cases: list[ModelCase]) -> list[str]:
     return [case.id for case in cases]
 

@@ -14,9 +14,8 @@ from governance.models import (
     Pod,
     ScoringModel,
 )
-from siam.models import Ecosystem
 from tests import factories as f
-from tests.generic.harness import ModelCase, ids
+from tests.generic.harness import ModelCase, ids, spare_ecosystem
 
 
 def _decision(gov):
@@ -61,14 +60,6 @@ def _assessment(gov):
 
 def _scoring_model(gov):
     return ScoringModel.objects.get_or_create(ecosystem=gov.world.a)[0]
-
-
-def _spare_ecosystem(gov):
-    """An ecosystem of the same integrator without a scoring model (one per ecosystem)."""
-    return Ecosystem.objects.get_or_create(
-        slug="gamma",
-        defaults={"name": "Gamma", "customer": gov.world.customer, "integrator": gov.world.integrator},
-    )[0]  # fmt: skip
 
 
 def _scoring_models(gov, n):
@@ -124,7 +115,7 @@ CASES = [
         ScoringModel,
         "/api/governance/scoring-models/",
         existing=_scoring_model,
-        create=lambda g: {"ecosystem": _spare_ecosystem(g).pk, "business_impact": 40, "complexity": 30,
+        create=lambda g: {"ecosystem": spare_ecosystem(g).pk, "business_impact": 40, "complexity": 30,
                           "cost": 20, "risk": 10},
         update={"business_impact": 50, "complexity": 20},
         bulk=_scoring_models,

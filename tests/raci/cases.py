@@ -17,7 +17,7 @@ from django.utils import timezone
 from raci import identity, services
 from raci.choices import MatrixStatusChoices
 from raci.models import AccessGrant, AccessMatrix, DataObject, RaciMatrix, RaciTemplate, Role
-from tests.generic.harness import ModelCase, ids
+from tests.generic.harness import ModelCase, ids, spare_ecosystem
 
 from .conftest import build_matrix
 
@@ -26,17 +26,6 @@ def _listed(obj) -> str:
     """The lists show an object as a link to its page (a role by its name alone, an
     access matrix by its version)."""
     return f'href="{obj.get_absolute_url()}"'
-
-
-def _spare_ecosystem(ctx):
-    """An ecosystem of the same integrator without an access matrix yet (one draft per
-    ecosystem: ``a``'s is the case's existing one)."""
-    from siam.models import Ecosystem
-
-    return Ecosystem.objects.get_or_create(
-        slug="gamma",
-        defaults={"name": "Gamma", "customer": ctx.world.customer, "integrator": ctx.world.integrator},
-    )[0]  # fmt: skip
 
 
 def _role(ctx):
@@ -174,7 +163,7 @@ CASES = [
         existing=_access_matrix,  # a's draft: an approved version is frozen
         # A new access matrix is its ecosystem's next version, and a has a draft already:
         # the new one is another ecosystem's first.
-        create=lambda c: {"ecosystem": _spare_ecosystem(c).pk, "note": "First version"},
+        create=lambda c: {"ecosystem": spare_ecosystem(c).pk, "note": "First version"},
         update={"note": "Providers lose write access to the financials"},
         bulk=_access_matrices,
         listed=_listed,

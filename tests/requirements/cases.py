@@ -22,22 +22,13 @@ from requirements_app.models import (
     UserStory,
     Vision,
 )
-from siam.models import Ecosystem
-from tests.generic.harness import ModelCase, ids
+from tests.generic.harness import ModelCase, ids, spare_ecosystem
 
 
 def _listed(obj) -> str:
     """The lists show an object as a link to its page (a requirement, story or use case
     by its code, a vision by its ecosystem), not by its whole name."""
     return f'href="{obj.get_absolute_url()}"'
-
-
-def _ecosystem(req, slug):
-    """Another ecosystem of the same integrator (a vision is one per ecosystem)."""
-    return Ecosystem.objects.get_or_create(
-        slug=slug,
-        defaults={"name": slug.title(), "customer": req.world.customer, "integrator": req.world.integrator},
-    )[0]  # fmt: skip
 
 
 def _vision(req):
@@ -111,7 +102,7 @@ def _pain_points(req, n):
 def _visions(req, n):
     start = Vision.objects.count()
     for i in range(n):
-        eco = _ecosystem(req, f"vision-{start + i}")
+        eco = spare_ecosystem(req, f"vision-{start + i}")
         Vision.objects.create(ecosystem=eco, statement=f"Vision {start + i}", goals="One\nTwo")
 
 
@@ -191,7 +182,7 @@ CASES = [
         Vision,
         "/api/requirements/visions/",
         existing=_vision,
-        create=lambda r: {"ecosystem": _ecosystem(r, "gamma").pk, "statement": "Every provider on one bus",
+        create=lambda r: {"ecosystem": spare_ecosystem(r, "gamma").pk, "statement": "Every provider on one bus",
                           "goals": "One bus\nNo e-mail hand-offs"},
         update={"statement": "One service desk for every provider, by spring", "goals": "No re-typing"},
         bulk=_visions,

@@ -19,7 +19,7 @@ from slas.models import (
     ServiceLevelTarget,
 )
 from tests import factories as f
-from tests.generic.harness import ModelCase, ids
+from tests.generic.harness import ModelCase, ids, spare_ecosystem
 
 from .conftest import at
 
@@ -40,21 +40,6 @@ def _listed(obj) -> str:
     """The lists show an object as a link to its page (some by a column, e.g. an
     incident's reference, rather than by its whole name)."""
     return f'href="{obj.get_absolute_url()}"'
-
-
-def _spare_ecosystem(sla):
-    """An ecosystem of the same integrator without a priority matrix (one per ecosystem)."""
-    from siam.models import Ecosystem
-
-    eco, _ = Ecosystem.objects.get_or_create(
-        slug="gamma",
-        defaults={
-            "name": "Gamma",
-            "customer": sla.world.customer,
-            "integrator": sla.world.integrator,
-        },
-    )
-    return eco
 
 
 def _known_error(sla):
@@ -167,7 +152,7 @@ CASES = [
         PriorityMatrix,
         "/api/slas/priority-matrices/",
         existing=lambda s: s.world.a.priority_matrix,
-        create=lambda s: {"ecosystem": _spare_ecosystem(s).pk, "impact_levels": ITIL_LEVELS,
+        create=lambda s: {"ecosystem": spare_ecosystem(s).pk, "impact_levels": ITIL_LEVELS,
                           "urgency_levels": ITIL_LEVELS, "priorities": ITIL_PRIORITIES, "cells": ITIL_CELLS},
         update={"priorities": [*ITIL_PRIORITIES, "P6"]},
         bulk=_matrices,
