@@ -69,6 +69,13 @@ def monthly_figures(clocks, incidents, start: date, end: date, scope=None) -> di
     for month in figures.values():
         if month["clocks"]:
             month["attainment"] = round(100 * month["met"] / month["clocks"], 1)
+    _add_reopen_rates(figures, incidents, since, until, stored, among)
+    return dict(figures)
+
+
+def _add_reopen_rates(figures: dict, incidents, since, until, stored: dict, among) -> None:
+    """Each month's resolved incidents and the share of them reopened, the stored
+    months read from the roll-ups."""
     resolved = incidents.filter(
         opened_at__gte=since, opened_at__lt=until, resolved_at__isnull=False
     )
@@ -94,7 +101,6 @@ def monthly_figures(clocks, incidents, start: date, end: date, scope=None) -> di
         reopened = month.pop("reopened", 0)
         if month["resolved"]:
             month["reopen_rate"] = round(100 * reopened / month["resolved"], 1)
-    return dict(figures)
 
 
 def _stored_clock_rows(stored: dict) -> list[dict]:

@@ -195,17 +195,7 @@ class Ingestor:
         events pointing at their timeline rows (``new_rows`` saved last, already
         pointing: no second write) and the ticket links."""
         sources = self._sources(links, new_rows)
-        # Locked like record_event locks them: an event typed in the app meanwhile waits.
-        incidents = {
-            i.pk: i
-            for i in Incident.objects.select_for_update()
-            .filter(pk__in=[link.incident_id for link in links if link.incident_id])
-            .order_by("pk")
-        }
-        events_by_incident = defaultdict(list)
-        for event in IncidentEvent.objects.filter(incident_id__in=incidents):
-            events_by_incident[event.incident_id].append(event)
-
+        incidents, events_by_incident = self._locked_incidents(links)
         tickets = [
             self._project(
                 link,
@@ -236,6 +226,27 @@ class Ingestor:
 
         for ticket in new:
             ticket.link.incident = ticket.plan.incident
+        self._store_links(tickets, new, refigured, new_rows)
+
+    @staticmethod
+    def _locked_incidents(links: list[TicketLink]) -> tuple[dict, dict]:
+        """The linked incidents by id and their timeline rows by incident id."""
+        # Locked like record_event locks them: an event typed in the app meanwhile waits.
+        incidents = {
+            i.pk: i
+            for i in Incident.objects.select_for_update()
+            .filter(pk__in=[link.incident_id for link in links if link.incident_id])
+            .order_by("pk")
+        }
+        events_by_incident = defaultdict(list)
+        for event in IncidentEvent.objects.filter(incident_id__in=incidents):
+            events_by_incident[event.incident_id].append(event)
+        return incidents, events_by_incident
+
+    @staticmethod
+    def _store_links(tickets: list, new: list, refigured: list, new_rows: list) -> None:
+        """This context's own rows: source events pointing at their timeline rows
+        (``new_rows`` saved last, already pointing: no second write) and the links."""
         relinked = []
         for ticket in tickets:
             for row, event in ticket.source_links:
@@ -292,21 +303,7 @@ class Ingestor:
                 continue
             row = rows_by_key.get(entry.key)
             event = opened if row is None else by_id.get(row.timeline_event_id)
-            desired = {
-                "at": entry.at,
-                "kind": entry.kind,
-                "status": entry.status,
-                "holder_id": entry.holder,
-                "note": entry.note,
-                "sequence": position,
-            }
-            if event is None:
-                event = IncidentEvent(**desired)
-                created.append(event)
-            elif any(getattr(event, name) != value for name, value in desired.items()):
-                for name, value in desired.items():
-                    setattr(event, name, value)
-                restated.append(event)
+            event = _restate(event, entry, position, created, restated)
             projected.append(event)
             if row is None:
                 source_links.extend((r, event) for r in rows if r.created_ticket)
@@ -407,3 +404,24 @@ class Ingestor:
             taken.add(reference)
             references[key] = reference
         return references
+
+
+def _restate(event: IncidentEvent | None, entry, position: int, created: list, restated: list):
+    """The timeline row for a folded entry: a new one (added to ``created``), or the
+    stored one, changed to match (added to ``restated``) where it differs."""
+    desired = {
+        "at": entry.at,
+        "kind": entry.kind,
+        "status": entry.status,
+        "holder_id": entry.holder,
+        "note": entry.note,
+        "sequence": position,
+    }
+    if event is None:
+        event = IncidentEvent(**desired)
+        created.append(event)
+    elif any(getattr(event, name) != value for name, value in desired.items()):
+        for name, value in desired.items():
+            setattr(event, name, value)
+        restated.append(event)
+    return event

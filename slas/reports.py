@@ -359,24 +359,30 @@ def report_for(
         breached_e2e = breached_e2e.filter(condition)
     report.budget_use = budget_use(breached_e2e, rollups.stored_budget(months, metric))
     if gaps is not None:
-        stored_gaps = rollups.stored_gaps(months)
-        if condition := rollups.live_condition(months, among=among):
-            gaps = gaps.filter(condition)
-        report.gaps_by_month = gap_rows(
-            gaps.annotate(month=TruncMonth("start")),
-            "month",
-            lambda v: v.strftime("%Y-%m") if v else "—",
-            stored_gaps,
-            "month",
-        )
-        report.gaps_by_party = gap_rows(
-            gaps.annotate(party=F("handed_over_by__name")),
-            "party",
-            lambda v: v or "Opened without an owner",
-            stored_gaps,
-            "party_name",
-        )
+        _add_gaps(report, gaps, months, among)
     return report
+
+
+def _add_gaps(report: Report, gaps, months, among) -> None:
+    """The ownership gaps by month and by the party that handed over, the stored
+    months read from the roll-ups and the rest from ``gaps``."""
+    stored_gaps = rollups.stored_gaps(months)
+    if condition := rollups.live_condition(months, among=among):
+        gaps = gaps.filter(condition)
+    report.gaps_by_month = gap_rows(
+        gaps.annotate(month=TruncMonth("start")),
+        "month",
+        lambda v: v.strftime("%Y-%m") if v else "—",
+        stored_gaps,
+        "month",
+    )
+    report.gaps_by_party = gap_rows(
+        gaps.annotate(party=F("handed_over_by__name")),
+        "party",
+        lambda v: v or "Opened without an owner",
+        stored_gaps,
+        "party_name",
+    )
 
 
 def report_csv_response(report: Report) -> HttpResponse:

@@ -88,27 +88,15 @@ def store_timelines(
     name, before the reference)."""
     system = get_system_user()
     stored = Stored()
-    new_plans = [plan for plan in plans if plan.incident is None]
     known_plans = [plan for plan in plans if plan.incident is not None]
-    fresh = []
-    for plan in new_plans:
-        incident = Incident(ecosystem=ecosystem, reference=plan.reference, service_id=service_id)
-        follow_ticket(incident, plan, matrix, untitled)
-        fresh.append(incident)
-    if fresh:
-        fresh = bulk_create_with_history(fresh, Incident, default_user=system)
-        for plan, incident in zip(new_plans, fresh, strict=True):
-            plan.incident = incident
-        IncidentToolKey.objects.bulk_create(
-            [
-                IncidentToolKey(incident=plan.incident, tool=plan.tool_key[0], key=plan.tool_key[1])
-                for plan in new_plans
-                if plan.tool_key is not None
-            ],
-            batch_size=1000,
-        )
-    stored.opened = len(fresh)
-
+    stored.opened = _open_incidents(
+        [plan for plan in plans if plan.incident is None],
+        ecosystem=ecosystem,
+        service_id=service_id,
+        matrix=matrix,
+        untitled=untitled,
+        system=system,
+    )
     changed = []
     for plan in known_plans:
         before = _snapshot(plan.incident)
@@ -140,6 +128,30 @@ def store_timelines(
     )
     clocks.store_clocks([(plan.incident, plan.timeline, plan.holder_ids) for plan in plans])
     return stored
+
+
+def _open_incidents(new_plans, *, ecosystem, service_id, matrix, untitled, system) -> int:
+    """Create the incidents of tickets seen for the first time, with their history
+    and tool keys; each plan's ``incident`` is set."""
+    fresh = []
+    for plan in new_plans:
+        incident = Incident(ecosystem=ecosystem, reference=plan.reference, service_id=service_id)
+        follow_ticket(incident, plan, matrix, untitled)
+        fresh.append(incident)
+    if not fresh:
+        return 0
+    fresh = bulk_create_with_history(fresh, Incident, default_user=system)
+    for plan, incident in zip(new_plans, fresh, strict=True):
+        plan.incident = incident
+    IncidentToolKey.objects.bulk_create(
+        [
+            IncidentToolKey(incident=plan.incident, tool=plan.tool_key[0], key=plan.tool_key[1])
+            for plan in new_plans
+            if plan.tool_key is not None
+        ],
+        batch_size=1000,
+    )
+    return len(fresh)
 
 
 def follow_ticket(

@@ -225,60 +225,63 @@ class ServiceLevelReportView(APIView):
         if not form.is_valid():
             raise ValidationError(form.errors)
         report = reports.build_report(request.user, form.cleaned_data)
+        return Response(report_payload(report, form.cleaned_data))
 
-        def rows(items):
-            return [
-                {"group": r.key, "clocks": r.clocks, "met": r.met, "breached": r.breached, "attainment_percent": r.attainment,
-                 "mean_seconds": r.mean_seconds, "mean_target_seconds": r.mean_target_seconds, "goal_seconds": r.goal_seconds}
-                for r in items
-            ]  # fmt: skip
 
-        return Response(
+def _rows(items) -> list[dict]:
+    return [
+        {"group": r.key, "clocks": r.clocks, "met": r.met, "breached": r.breached, "attainment_percent": r.attainment,
+         "mean_seconds": r.mean_seconds, "mean_target_seconds": r.mean_target_seconds, "goal_seconds": r.goal_seconds}
+        for r in items
+    ]  # fmt: skip
+
+
+def report_payload(report, cleaned: dict) -> dict:
+    """The API's shape of a service-level report."""
+    return {
+        "metric": report.metric,
+        "opened_from": cleaned["opened_from"],
+        "opened_to": cleaned["opened_to"],
+        "overall": _rows([report.overall])[0],
+        "by_provider": _rows(report.by_provider),
+        "by_service": _rows(report.by_service),
+        "by_priority": _rows(report.by_priority),
+        "by_month": _rows(report.by_month),
+        "mean_response_by_priority": _rows(report.mean_response_by_priority),
+        "budget_use": [
             {
-                "metric": report.metric,
-                "opened_from": form.cleaned_data["opened_from"],
-                "opened_to": form.cleaned_data["opened_to"],
-                "overall": rows([report.overall])[0],
-                "by_provider": rows(report.by_provider),
-                "by_service": rows(report.by_service),
-                "by_priority": rows(report.by_priority),
-                "by_month": rows(report.by_month),
-                "mean_response_by_priority": rows(report.mean_response_by_priority),
-                "budget_use": [
-                    {
-                        "party": r.party,
-                        "breached_clocks": r.clocks,
-                        "business_seconds": r.seconds,
-                        "share_percent": r.share,
-                    }
-                    for r in report.budget_use
-                ],
-                "ownership_gaps_by_month": [
-                    {
-                        "month": r.key,
-                        "gaps": r.gaps,
-                        "still_open": r.open,
-                        "business_seconds": r.seconds,
-                    }
-                    for r in report.gaps_by_month
-                ],
-                "ownership_gaps_by_party": [
-                    {
-                        "left_by": r.key,
-                        "gaps": r.gaps,
-                        "still_open": r.open,
-                        "business_seconds": r.seconds,
-                    }
-                    for r in report.gaps_by_party
-                ],
-                "breaches": [
-                    {
-                        "incident": b.incident.reference,
-                        "metric": b.metric,
-                        "provider": b.provider_id,
-                        "breach_at": b.breach_at,
-                    }
-                    for b in report.breaches
-                ],
+                "party": r.party,
+                "breached_clocks": r.clocks,
+                "business_seconds": r.seconds,
+                "share_percent": r.share,
             }
-        )
+            for r in report.budget_use
+        ],
+        "ownership_gaps_by_month": [
+            {
+                "month": r.key,
+                "gaps": r.gaps,
+                "still_open": r.open,
+                "business_seconds": r.seconds,
+            }
+            for r in report.gaps_by_month
+        ],
+        "ownership_gaps_by_party": [
+            {
+                "left_by": r.key,
+                "gaps": r.gaps,
+                "still_open": r.open,
+                "business_seconds": r.seconds,
+            }
+            for r in report.gaps_by_party
+        ],
+        "breaches": [
+            {
+                "incident": b.incident.reference,
+                "metric": b.metric,
+                "provider": b.provider_id,
+                "breach_at": b.breach_at,
+            }
+            for b in report.breaches
+        ],
+    }
