@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -283,29 +284,8 @@ def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
         clocks, incidents, start, end, scope=rollups.scope_for(user, ecosystem)
     )
 
-    # Each incident figure links to the incident list with the filters whose rows it
-    # counts (slas.counts counts several of them per query).
-    def figure(label, count, **params):
-        params = {"ecosystem": ecosystem.pk, **params}
-        return IncidentFigure(label, count, urlencode(params, doseq=True))
-
-    since = start.isoformat()
-    providers = list(
-        ServiceProvider.objects.filter(ecosystem=ecosystem)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    breached = counts.resolution_breaches_by_clock(incidents, start)
-    breaches = [
-        figure("End-to-end SLA", breached.get(None, 0), breached_clock="end-to-end",
-               breached_metric="resolution", opened_after=since),
-        *(
-            figure(f"OLA of {sp.organisation.name}", breached.get(sp.organisation_id, 0),
-                   breached_clock=str(sp.organisation_id), breached_metric="resolution",
-                   opened_after=since)
-            for sp in providers
-        ),
-    ]  # fmt: skip
+    figure = partial(_figure, ecosystem)
+    breaches = _breaches_by_clock(ecosystem, incidents, start)
     open_counts = counts.open_by_priority_and_age(incidents, now, [days for _, days in AGE_BUCKETS])
     due_soon = (
         clocks.filter(state=SlaStateChoices.RUNNING, due_at__lte=now + timedelta(hours=24))
@@ -348,3 +328,31 @@ def dashboard(user, ecosystem, months: int = 6, now=None) -> dict:
         "overdue_actions": list(overdue.select_related("owner")[:6]),
         "overdue_count": overdue.count(),
     }
+
+
+def _figure(ecosystem, label, count, **params) -> IncidentFigure:
+    """An incident figure linking to the incident list with the filters whose rows it
+    counts (``slas.counts`` counts several of them per query)."""
+    params = {"ecosystem": ecosystem.pk, **params}
+    return IncidentFigure(label, count, urlencode(params, doseq=True))
+
+
+def _breaches_by_clock(ecosystem, incidents, start) -> list[IncidentFigure]:
+    """Resolution breaches since ``start``, end to end and per provider's OLA."""
+    since = start.isoformat()
+    providers = list(
+        ServiceProvider.objects.filter(ecosystem=ecosystem)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    breached = counts.resolution_breaches_by_clock(incidents, start)
+    return [
+        _figure(ecosystem, "End-to-end SLA", breached.get(None, 0), breached_clock="end-to-end",
+                breached_metric="resolution", opened_after=since),
+        *(
+            _figure(ecosystem, f"OLA of {sp.organisation.name}", breached.get(sp.organisation_id, 0),
+                    breached_clock=str(sp.organisation_id), breached_metric="resolution",
+                    opened_after=since)
+            for sp in providers
+        ),
+    ]  # fmt: skip

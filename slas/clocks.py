@@ -180,18 +180,7 @@ def store_clocks(
         return 0
     targets = targets_by_ecosystem({i.ecosystem_id for i in incidents})
     calendars = CalendarCache(years_around([i.opened_at for i in incidents] + [moment]))
-    # Stored clocks as plain rows: most come out unchanged, and a model instance per
-    # stored clock was a third of a recompute's time. Instances are made only for the
-    # rows that are written.
-    stored_rows = IncidentSla.objects.filter(incident_id__in=incident_ids).values_list(
-        *_CLOCK_KEY, *_CLOCK_FIGURES
-    )
-    existing = {
-        (incident_id, target_id, metric): (pk, breach_recorded, warning_recorded, tuple(stored))
-        for incident_id, target_id, metric, pk, breach_recorded, warning_recorded, *stored in (
-            stored_rows
-        )
-    }
+    existing = _stored_clocks(incident_ids)
     to_create, to_update, summaries, keep = [], [], [], set()
     gaps: dict[int, list] = {}
     for incident, events, holder_ids in timelines:
@@ -230,21 +219,41 @@ def store_clocks(
                 elif _changed(stored[3], figures):
                     to_update.append(IncidentSla(pk=stored[0], computed_at=moment, **values))
     with transaction.atomic():
-        IncidentSla.objects.bulk_create(to_create, batch_size=1000)
-        update_rows(IncidentSla, to_update, (*_CLOCK_FIGURES, "computed_at"))
-        # A clock whose target no longer applies goes, unless it already recorded a
-        # warning or breach: that is history.
-        stale = [
-            pk
-            for key, (pk, breach_recorded, warning_recorded, _) in existing.items()
-            if key not in keep and breach_recorded is None and warning_recorded is None
-        ]
-        if stale:
-            IncidentSla.objects.filter(pk__in=stale).delete()
+        _write_clocks(to_create, to_update, existing, keep)
         store_gaps(gaps, moment)
         store_summaries(incidents, summaries)
         rollups.mark_incidents(incidents)
     return len(to_create) + len(to_update)
+
+
+def _stored_clocks(incident_ids: list[int]) -> dict[tuple, tuple]:
+    """The stored clocks by (incident, target, metric): (pk, breach recorded, warning
+    recorded, figures)."""
+    # Plain rows: most come out unchanged, and a model instance per stored clock was a
+    # third of a recompute's time. Instances are made only for the rows that are written.
+    stored_rows = IncidentSla.objects.filter(incident_id__in=incident_ids).values_list(
+        *_CLOCK_KEY, *_CLOCK_FIGURES
+    )
+    return {
+        (incident_id, target_id, metric): (pk, breach_recorded, warning_recorded, tuple(stored))
+        for incident_id, target_id, metric, pk, breach_recorded, warning_recorded, *stored in (
+            stored_rows
+        )
+    }
+
+
+def _write_clocks(to_create: list, to_update: list, existing: dict, keep: set) -> None:
+    IncidentSla.objects.bulk_create(to_create, batch_size=1000)
+    update_rows(IncidentSla, to_update, (*_CLOCK_FIGURES, "computed_at"))
+    # A clock whose target no longer applies goes, unless it already recorded a
+    # warning or breach: that is history.
+    stale = [
+        pk
+        for key, (pk, breach_recorded, warning_recorded, _) in existing.items()
+        if key not in keep and breach_recorded is None and warning_recorded is None
+    ]
+    if stale:
+        IncidentSla.objects.filter(pk__in=stale).delete()
 
 
 #: What a recompute may change on a stored clock (attribute names, in the order of

@@ -204,6 +204,50 @@ class IncidentListView(ObjectListView):
         )
 
 
+def _clock_bar(live, names: dict, colours: dict) -> dict:
+    """One clock's bar on the incident's page: the counting segments coloured by the
+    party holding the ticket, a caption, and who used the budget."""
+    result = live.result
+    parts = [
+        charts.BarPart(
+            names.get(segment.holder, "nobody"),
+            segment.business_seconds,
+            colours.get(segment.holder, "#adb5bd"),
+        )
+        for segment in result.segments
+        if segment.counting
+    ]
+    due = (
+        f" · due {timezone.localtime(result.due_at):%a %d %b %H:%M}"
+        if result.due_at and result.state == "running"
+        else ""
+    )
+    caption = (
+        f"{result.state.value.replace('_', ' ')}: {charts.duration(result.counted_seconds)} of "
+        f"{charts.duration(result.target_seconds)}{due}"
+    )
+    used = sorted(
+        (
+            (names.get(party, "nobody") if party is not None else "nobody", seconds)
+            for party, seconds in result.budget_by_party.items()
+            if seconds
+        ),
+        key=lambda item: -item[1],
+    )
+    return {
+        "label": live.label,
+        "state": result.state.value,
+        "budget": [(name, charts.duration(sec)) for name, sec in used],
+        "svg": charts.sla_bar(
+            parts,
+            result.target_seconds,
+            live.applicable.target.thresholds,
+            result.state.value,
+            caption,
+        ),
+    }
+
+
 class IncidentView(ObjectView):
     queryset = Incident.objects.select_related(
         "ecosystem",
@@ -229,50 +273,7 @@ class IncidentView(ObjectView):
             {p.pk for p in instance.holders.all()} | {instance.ecosystem.integrator_id}
         )
         names = {p.pk: p.name for p in instance.holders.all()}
-        bars = []
-        for live in live_clocks:
-            result = live.result
-            parts = []
-            for segment in result.segments:
-                if segment.counting:
-                    parts.append(
-                        charts.BarPart(
-                            names.get(segment.holder, "nobody"),
-                            segment.business_seconds,
-                            colours.get(segment.holder, "#adb5bd"),
-                        )
-                    )
-            due = (
-                f" · due {timezone.localtime(result.due_at):%a %d %b %H:%M}"
-                if result.due_at and result.state == "running"
-                else ""
-            )
-            caption = (
-                f"{result.state.value.replace('_', ' ')}: {charts.duration(result.counted_seconds)} of "
-                f"{charts.duration(result.target_seconds)}{due}"
-            )
-            used = sorted(
-                (
-                    (names.get(party, "nobody") if party is not None else "nobody", seconds)
-                    for party, seconds in result.budget_by_party.items()
-                    if seconds
-                ),
-                key=lambda item: -item[1],
-            )
-            bars.append(
-                {
-                    "label": live.label,
-                    "state": result.state.value,
-                    "budget": [(name, charts.duration(sec)) for name, sec in used],
-                    "svg": charts.sla_bar(
-                        parts,
-                        result.target_seconds,
-                        live.applicable.target.thresholds,
-                        result.state.value,
-                        caption,
-                    ),
-                }
-            )
+        bars = [_clock_bar(live, names, colours) for live in live_clocks]
         legend = [
             (names.get(pk, "nobody"), colour) for pk, colour in colours.items() if pk in names
         ]

@@ -111,7 +111,6 @@ def _build(eco_id: int, buckets: list) -> int:
     A write committed after the versions were read raises the version past the one
     recorded here, so its month is built again by the next refresh."""
     from ..models import (
-        Incident,
         IncidentSla,
         OwnershipGap,
         SlaRollup,
@@ -149,27 +148,7 @@ def _build(eco_id: int, buckets: list) -> int:
             for metric, party, count, seconds in _budget_of(clocks, bucket.month)
         ]
         gaps += _gap_rows(OwnershipGap.objects.filter(**window, **held), by_month, seen_by)
-        incidents = Incident.objects.filter(
-            ecosystem_id=eco_id,
-            opened_at__gte=since,
-            opened_at__lt=until,
-            resolved_at__isnull=False,
-            **({} if seen_by is None else {"holders": seen_by}),
-        )
-        for month, resolved, reopened in _resolved_by_month(incidents):
-            if month not in by_month:
-                continue
-            if seen_by is None:
-                by_month[month].resolved, by_month[month].reopened = resolved, reopened
-            else:
-                seen.append(
-                    SlaRollupSeen(
-                        bucket=by_month[month],
-                        organisation_id=seen_by,
-                        resolved=resolved,
-                        reopened=reopened,
-                    )
-                )
+        seen += _resolved_rows(eco_id, since, until, by_month, seen_by)
     moment = timezone.now()
     for bucket in buckets:
         bucket.built_version = versions[bucket.month]
@@ -185,6 +164,36 @@ def _build(eco_id: int, buckets: list) -> int:
             model.objects.bulk_create(new, batch_size=1000)
         update_rows(SlaRollupMonth, buckets, ("built_version", "built_at", "resolved", "reopened"))
     return len(buckets)
+
+
+def _resolved_rows(eco_id: int, since, until, by_month: dict, seen_by: int | None) -> list:
+    """Resolved and reopened incidents per month: set on the months themselves for the
+    whole ecosystem (``seen_by`` None), or as rows of what a provider sees."""
+    from ..models import Incident, SlaRollupSeen
+
+    incidents = Incident.objects.filter(
+        ecosystem_id=eco_id,
+        opened_at__gte=since,
+        opened_at__lt=until,
+        resolved_at__isnull=False,
+        **({} if seen_by is None else {"holders": seen_by}),
+    )
+    seen = []
+    for month, resolved, reopened in _resolved_by_month(incidents):
+        if month not in by_month:
+            continue
+        if seen_by is None:
+            by_month[month].resolved, by_month[month].reopened = resolved, reopened
+        else:
+            seen.append(
+                SlaRollupSeen(
+                    bucket=by_month[month],
+                    organisation_id=seen_by,
+                    resolved=resolved,
+                    reopened=reopened,
+                )
+            )
+    return seen
 
 
 def _provider_ids(eco_id: int) -> list[int]:
