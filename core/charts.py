@@ -153,17 +153,7 @@ def line_chart(
         out.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}" font-size="10">{_fmt(round(value, 1))}</text>'
         )
-    every = max(1, len(labels) // 8)
-    for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
-            anchor = (
-                "end"
-                if i == len(labels) - 1 and len(labels) > 1
-                else ("start" if i == 0 and len(labels) > 1 else "middle")
-            )
-            out.append(
-                f'<text x="{x_of(i):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}" fill="{MUTED}" font-size="10">{escape(label)}</text>'
-            )
+    out += _x_labels(labels, x_of, top + plot_h + 16)
     if target is not None:
         y = y_of(target)
         out.append(
@@ -173,29 +163,55 @@ def line_chart(
             f'<text x="{width - right}" y="{y - 4:.1f}" text-anchor="end" fill="#d63939" font-size="10">target {_fmt(target, unit)}</text>'
         )
     for n, (name, points) in enumerate(series):
-        colour = PALETTE[n % len(PALETTE)]
-        for run in _runs(points):
-            if len(run) > 1:
-                coordinates = " ".join(f"{x_of(i):.1f},{y_of(value):.1f}" for i, value in run)
-                out.append(
-                    f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"/>'
-                )
-        for i, value in enumerate(points):
-            if value is not None:
-                out.append(
-                    f'<circle cx="{x_of(i):.1f}" cy="{y_of(value):.1f}" r="3.5" fill="{colour}">'
-                    f"<title>{escape(name)} {escape(labels[i])}: {_fmt(value, unit)}</title></circle>"
-                )
+        out += _line(n, name, points, labels, x_of, y_of, unit)
         if len(series) > 1:
-            x = left + n * 150
-            out.append(
-                f'<rect x="{x}" y="{height - 12}" width="10" height="10" rx="2" fill="{colour}"/>'
-            )
-            out.append(
-                f'<text x="{x + 14}" y="{height - 3}" fill="{INK}" font-size="10">{escape(name)}</text>'
-            )
+            out += _legend_entry(n, name, left + n * 150, height)
     out.append("</svg>")
     return "".join(out)
+
+
+def _x_labels(labels: list[str], x_of, y: int) -> list[str]:
+    """At most about eight period labels, the first and last always shown."""
+    out = []
+    every = max(1, len(labels) // 8)
+    for i, label in enumerate(labels):
+        if i % every == 0 or i == len(labels) - 1:
+            anchor = (
+                "end"
+                if i == len(labels) - 1 and len(labels) > 1
+                else ("start" if i == 0 and len(labels) > 1 else "middle")
+            )
+            out.append(
+                f'<text x="{x_of(i):.1f}" y="{y}" text-anchor="{anchor}" fill="{MUTED}" font-size="10">{escape(label)}</text>'
+            )
+    return out
+
+
+def _line(n: int, name: str, points: list, labels: list[str], x_of, y_of, unit: str) -> list[str]:
+    """One series: its runs of values as lines and each value as a dot with its title."""
+    out = []
+    colour = PALETTE[n % len(PALETTE)]
+    for run in _runs(points):
+        if len(run) > 1:
+            coordinates = " ".join(f"{x_of(i):.1f},{y_of(value):.1f}" for i, value in run)
+            out.append(
+                f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round"/>'
+            )
+    for i, value in enumerate(points):
+        if value is not None:
+            out.append(
+                f'<circle cx="{x_of(i):.1f}" cy="{y_of(value):.1f}" r="3.5" fill="{colour}">'
+                f"<title>{escape(name)} {escape(labels[i])}: {_fmt(value, unit)}</title></circle>"
+            )
+    return out
+
+
+def _legend_entry(n: int, name: str, x: float, height: int) -> list[str]:
+    colour = PALETTE[n % len(PALETTE)]
+    return [
+        f'<rect x="{x}" y="{height - 12}" width="10" height="10" rx="2" fill="{colour}"/>',
+        f'<text x="{x + 14}" y="{height - 3}" fill="{INK}" font-size="10">{escape(name)}</text>',
+    ]
 
 
 def bar_chart(

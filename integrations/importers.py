@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -166,14 +167,30 @@ def jira_instant(value: str, zone: tzinfo) -> datetime | None:
     return iso_instant(value, zone, example="23/Nov/26 9:05 AM")
 
 
-def jira_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
-    def cell(*names):
-        for name in names:
-            value = (row.get(name) or "").replace("\x00", "").strip()
-            if value:
-                return value
-        return ""
+def _first_cell(row: dict, *names: str) -> str:
+    """The first of the columns ``names`` with a value (exports name some differently)."""
+    for name in names:
+        value = (row.get(name) or "").replace("\x00", "").strip()
+        if value:
+            return value
+    return ""
 
+
+def _jira_transitions(history: str, zone: tzinfo) -> list[tuple]:
+    """(when, from, to) of each status change in an export's status history."""
+    transitions = []
+    for part in re.split(r"[;|\n]", history):
+        if not part.strip():
+            continue
+        match = _TRANSITION.match(part)
+        if not match:
+            raise ParseError(f"Status history {part.strip()!r} is not like 'date time A -> B'.")
+        transitions.append((jira_instant(match.group(1), zone), match.group(2), match.group(3)))
+    return transitions
+
+
+def jira_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
+    cell = partial(_first_cell, row)
     key = cell("Issue key", "Key")
     if not key:
         raise ParseError("The row has no Issue key.")
@@ -182,15 +199,9 @@ def jira_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
         raise ParseError("The row has no Created date.")
     status = cell("Status")
     title = cell("Summary")
-    transitions = []
-    history = cell("Status history", "Status History", "Status transitions")
-    for part in re.split(r"[;|\n]", history):
-        if not part.strip():
-            continue
-        match = _TRANSITION.match(part)
-        if not match:
-            raise ParseError(f"Status history {part.strip()!r} is not like 'date time A -> B'.")
-        transitions.append((jira_instant(match.group(1), zone), match.group(2), match.group(3)))
+    transitions = _jira_transitions(
+        cell("Status history", "Status History", "Status transitions"), zone
+    )
     first = {
         "priority": cell("Priority"),
         "assignee": cell("Assignee"),
@@ -198,28 +209,23 @@ def jira_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
     }
     if transitions:
         first["status"] = transitions[0][1]
+    event = partial(TicketEvent, ticket=key, opened_at=created, title=title)
     events = [
-        TicketEvent(
-            ticket=key,
+        event(
             event_id="created",
             at=created,
             sequence=0,
             created=True,
-            opened_at=created,
-            title=title,
             values={k: v for k, v in first.items() if v},
         )
     ]
     for position, (at, _, to_status) in enumerate(transitions, start=1):
         events.append(
-            TicketEvent(
-                ticket=key,
+            event(
                 event_id=f"status-{at:%Y%m%dT%H%M}-{position}",
                 at=at,
                 sequence=position,
                 created=False,
-                opened_at=created,
-                title=title,
                 values={"status": to_status},
             )
         )
@@ -227,14 +233,11 @@ def jira_events(row: dict, zone: tzinfo) -> list[TicketEvent]:
         # No history: the current status is known as of its resolution or last update.
         at = jira_instant(cell("Resolved"), zone) or jira_instant(cell("Updated"), zone) or created
         events.append(
-            TicketEvent(
-                ticket=key,
+            event(
                 event_id=f"status-{status.lower()}-{at:%Y%m%dT%H%M}",
                 at=at,
                 sequence=1,
                 created=False,
-                opened_at=created,
-                title=title,
                 values={"status": status},
             )
         )

@@ -26,13 +26,9 @@ def _date(moment: datetime) -> str:
     return f"{moment.day}/{moment.month}/{moment.year} {moment:%H:%M}"
 
 
-def incident_rows(
-    number: int, rng: random.Random, start: datetime, groups: list[str], spread_days: int = 60
-):
-    """The audit rows of one incident, in the export's order, opened within
-    ``spread_days`` of ``start`` (real exports hold tickets opened years ago)."""
-    opened = start + timedelta(minutes=rng.randrange(0, spread_days * 24 * 60))
-    impact, urgency = rng.choice(LEVELS), rng.choice(LEVELS)
+def _states(rng: random.Random, groups: list[str]) -> list[tuple[str, str]]:
+    """(state, assignment group) of each audit row: worked, paused and handed between
+    groups one to three times, then resolved and usually closed."""
     group = rng.choice(groups)
     steps = [("New", group)]
     for _ in range(rng.randrange(1, 4)):
@@ -45,6 +41,17 @@ def incident_rows(
     steps.append(("Resolved", group))
     if rng.random() < 0.7:
         steps.append(("Closed", group))
+    return steps
+
+
+def incident_rows(
+    number: int, rng: random.Random, start: datetime, groups: list[str], spread_days: int = 60
+):
+    """The audit rows of one incident, in the export's order, opened within
+    ``spread_days`` of ``start`` (real exports hold tickets opened years ago)."""
+    opened = start + timedelta(minutes=rng.randrange(0, spread_days * 24 * 60))
+    impact, urgency = rng.choice(LEVELS), rng.choice(LEVELS)
+    steps = _states(rng, groups)
     moment = opened
     reopen = reassignment = 0
     previous_group = steps[0][1]

@@ -105,36 +105,7 @@ def render_diagram(
 
     centres: dict[int, tuple[float, float, int]] = {}
     for index, party in enumerate(parties):
-        x = MARGIN + index * (COLUMN_WIDTH + COLUMN_GAP)
-        stroke, fill = LAYER_COLOURS.get(party.layer, LAYER_COLOURS["provider"])
-        out.append(
-            f'<rect x="{x}" y="{MARGIN}" width="{COLUMN_WIDTH}" height="{column_height}" rx="10" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
-        )
-        out.append(
-            f'<text x="{x + COLUMN_WIDTH / 2}" y="{MARGIN + 24}" text-anchor="middle" font-size="15" '
-            f'font-weight="600" fill="#1d273b">{escape(party.name)}</text>'
-        )
-        out.append(
-            f'<text x="{x + COLUMN_WIDTH / 2}" y="{MARGIN + 42}" text-anchor="middle" font-size="11" '
-            f'fill="{stroke}">{escape(_layer_label(party.layer))}</text>'
-        )
-        for row, system in enumerate(by_party.get(party.id, [])):
-            sx = x + (COLUMN_WIDTH - SYSTEM_WIDTH) / 2
-            sy = MARGIN + HEADER_HEIGHT + row * (SYSTEM_HEIGHT + SYSTEM_GAP)
-            out.append(
-                f'<rect x="{sx}" y="{sy}" width="{SYSTEM_WIDTH}" height="{SYSTEM_HEIGHT}" rx="6" '
-                f'fill="#ffffff" stroke="{stroke}"/>'
-            )
-            out.append(
-                f'<text x="{sx + SYSTEM_WIDTH / 2}" y="{sy + 20}" text-anchor="middle" font-size="13" '
-                f'font-weight="600" fill="#1d273b">{escape(system.name)}</text>'
-            )
-            out.append(
-                f'<text x="{sx + SYSTEM_WIDTH / 2}" y="{sy + 36}" text-anchor="middle" font-size="11" '
-                f'fill="#667382">{escape(system.tool)}</text>'
-            )
-            centres[system.id] = (sx, sy + SYSTEM_HEIGHT / 2, index)
+        out += _column(index, party, by_party.get(party.id, []), column_height, centres)
 
     drawable = [f for f in flows if f.source_id in centres and f.target_id in centres]
     # Flows joining the same two systems are drawn side by side, not on top of each other.
@@ -154,6 +125,36 @@ def render_diagram(
 
     out.append("</svg>")
     return "".join(out)
+
+
+def _column(
+    index: int, party: Party, systems: list[SystemBox], column_height: int, centres: dict
+) -> list[str]:
+    """A party's column with its systems; each system's left edge, middle and column
+    are added to ``centres`` for the flows."""
+    x = MARGIN + index * (COLUMN_WIDTH + COLUMN_GAP)
+    stroke, fill = LAYER_COLOURS.get(party.layer, LAYER_COLOURS["provider"])
+    out = [
+        f'<rect x="{x}" y="{MARGIN}" width="{COLUMN_WIDTH}" height="{column_height}" rx="10" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>',
+        f'<text x="{x + COLUMN_WIDTH / 2}" y="{MARGIN + 24}" text-anchor="middle" font-size="15" '
+        f'font-weight="600" fill="#1d273b">{escape(party.name)}</text>',
+        f'<text x="{x + COLUMN_WIDTH / 2}" y="{MARGIN + 42}" text-anchor="middle" font-size="11" '
+        f'fill="{stroke}">{escape(_layer_label(party.layer))}</text>',
+    ]
+    for row, system in enumerate(systems):
+        sx = x + (COLUMN_WIDTH - SYSTEM_WIDTH) / 2
+        sy = MARGIN + HEADER_HEIGHT + row * (SYSTEM_HEIGHT + SYSTEM_GAP)
+        out += [
+            f'<rect x="{sx}" y="{sy}" width="{SYSTEM_WIDTH}" height="{SYSTEM_HEIGHT}" rx="6" '
+            f'fill="#ffffff" stroke="{stroke}"/>',
+            f'<text x="{sx + SYSTEM_WIDTH / 2}" y="{sy + 20}" text-anchor="middle" font-size="13" '
+            f'font-weight="600" fill="#1d273b">{escape(system.name)}</text>',
+            f'<text x="{sx + SYSTEM_WIDTH / 2}" y="{sy + 36}" text-anchor="middle" font-size="11" '
+            f'fill="#667382">{escape(system.tool)}</text>',
+        ]
+        centres[system.id] = (sx, sy + SYSTEM_HEIGHT / 2, index)
+    return out
 
 
 def _markers(flow: FlowLine) -> str:
