@@ -147,16 +147,12 @@ def _stories(eco, actor) -> int:
     sent back to the queue, which nobody has owned since (an ownership gap)."""
     from django.contrib.auth import get_user_model
 
-    from . import actions
-
     now = clocks.now().replace(second=0, microsecond=0)
     users = {
         u.username: u for u in get_user_model().objects.filter(username__in=["john", "sophie"])
     }
     john, sophie = users.get("john", actor), users.get("sophie")
     service = {s.name: s for s in Service.objects.filter(ecosystem=eco)}
-    mercuri = Organisation.objects.get(slug="mercuri")
-    global_ = Organisation.objects.get(slug="global")
 
     def open_(title, service_name, classification, opened, impact="Medium", urgency="Medium"):
         incident = Incident(
@@ -164,6 +160,20 @@ def _stories(eco, actor) -> int:
             impact=impact, urgency=urgency, opened_at=opened,
         )  # fmt: skip
         return services.open_incident(incident, author=john, at=opened)
+
+    _approved_change(open_, now, john, sophie)
+    open_(
+        "Extend the returns window to 60 days",
+        "Online store",
+        "change_request",
+        now - timedelta(hours=4),
+    )
+    _sent_back_to_the_queue(open_, now, john)
+    return 3
+
+
+def _approved_change(open_, now, john, sophie) -> None:
+    from . import actions
 
     approved = open_(
         "Add Apple Pay to the checkout",
@@ -185,15 +195,15 @@ def _stories(eco, actor) -> int:
         )  # fmt: skip
     actions.perform(
         approved, "hand-off",
-        {"holder": global_, "note": "Build and test in the payment gateway", "at": now - timedelta(days=3, hours=-3)},
+        {"holder": Organisation.objects.get(slug="global"), "note": "Build and test in the payment gateway",
+         "at": now - timedelta(days=3, hours=-3)},
         user=john,
     )  # fmt: skip
-    open_(
-        "Extend the returns window to 60 days",
-        "Online store",
-        "change_request",
-        now - timedelta(hours=4),
-    )
+
+
+def _sent_back_to_the_queue(open_, now, john) -> None:
+    from . import actions
+
     # Six days back, so that whatever the day and hour the demo is loaded, business hours
     # have passed since (weekends and holidays included) and the clock broke while
     # nobody owned the ticket: the report shows a share of the budget for "Nobody".
@@ -201,6 +211,7 @@ def _stories(eco, actor) -> int:
     queue = open_(
         "Vouchers rejected at the kiosk", "Online kiosk", "incident", opened, impact="High",
     )  # fmt: skip
+    mercuri = Organisation.objects.get(slug="mercuri")
     actions.perform(
         queue, "hand-off", {"holder": mercuri, "at": opened + timedelta(minutes=10)}, user=john
     )
@@ -209,4 +220,3 @@ def _stories(eco, actor) -> int:
         {"note": "Not a customer-service issue: back to the queue", "at": opened + timedelta(minutes=40)},
         user=john,
     )  # fmt: skip
-    return 3
