@@ -47,38 +47,8 @@ def main(base: str) -> None:
 
         page.on("console", on_console)
 
-        response = page.goto("/login/")
-        check("GET /login/ is 200", response.status == 200, response.status)
-        page.get_by_label("Username").fill(USERNAME)
-        page.get_by_label("Password").fill(PASSWORD)
-        with page.expect_navigation() as navigation:
-            page.get_by_role("button", name="Log in").click()
-        response = navigation.value
-        check(
-            f"logged in as {USERNAME}, landed on the home page",
-            page.url == f"{base}/",
-            page.url,
-        )
-        check("home page is 200", response.status == 200, response.status)
-        check(
-            "home page lists the demo ecosystems",
-            page.locator(".card-title").count() > 0,
-            page.content()[:500],
-        )
-
-        href = page.eval_on_selector('link[href*="tabler.min"]', "link => link.href")
-        check(f"home page links the hashed stylesheet {href}", TABLER_CSS.search(href), href)
-        served = [r for r in static if r.url == href]
-        check("the stylesheet was fetched", served, [r.url for r in static])
-        css = served[0]
-        check("the stylesheet answered 200", css.status == 200, css.status)
-        content_type = css.headers.get("content-type", "")
-        check(
-            f"the stylesheet is {content_type}", content_type.startswith("text/css"), content_type
-        )
-        failed = [f"{r.status} {r.url}" for r in static if r.status != 200]
-        check(f"all {len(static)} static files answered 200", not failed, failed)
-
+        _log_in(page, base)
+        _check_assets(page, static)
         navbar = page.eval_on_selector(
             "header.navbar", "el => getComputedStyle(el).backgroundColor"
         )
@@ -99,6 +69,41 @@ def main(base: str) -> None:
         )
         check("no script or CSP errors in the browser", not problems, problems)
         browser.close()
+
+
+def _log_in(page, base: str) -> None:
+    response = page.goto("/login/")
+    check("GET /login/ is 200", response.status == 200, response.status)
+    page.get_by_label("Username").fill(USERNAME)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Log in").click()
+    response = navigation.value
+    check(
+        f"logged in as {USERNAME}, landed on the home page",
+        page.url == f"{base}/",
+        page.url,
+    )
+    check("home page is 200", response.status == 200, response.status)
+    check(
+        "home page lists the demo ecosystems",
+        page.locator(".card-title").count() > 0,
+        page.content()[:500],
+    )
+
+
+def _check_assets(page, static: list) -> None:
+    """The hashed stylesheet and every static file the home page asked for."""
+    href = page.eval_on_selector('link[href*="tabler.min"]', "link => link.href")
+    check(f"home page links the hashed stylesheet {href}", TABLER_CSS.search(href), href)
+    served = [r for r in static if r.url == href]
+    check("the stylesheet was fetched", served, [r.url for r in static])
+    css = served[0]
+    check("the stylesheet answered 200", css.status == 200, css.status)
+    content_type = css.headers.get("content-type", "")
+    check(f"the stylesheet is {content_type}", content_type.startswith("text/css"), content_type)
+    failed = [f"{r.status} {r.url}" for r in static if r.status != 200]
+    check(f"all {len(static)} static files answered 200", not failed, failed)
 
 
 if __name__ == "__main__":
