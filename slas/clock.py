@@ -105,12 +105,7 @@ def evaluate(
       stopping exactly at that instant is met. Warnings are the same for their share.
     - While paused, no deadline can be known: ``due_at`` and future crossings are None.
     """
-    wanted = sorted(set(thresholds) | {100})
-    crossings: dict[int, datetime | None] = dict.fromkeys(wanted)
-    segments: list[Segment] = []
-    party_seconds: dict[int | None, float] = defaultdict(float)
-    budget: dict[int | None, float] = defaultdict(float)
-
+    crossings: dict[int, datetime | None] = dict.fromkeys(sorted(set(thresholds) | {100}))
     ordered = sorted(points, key=_AT)
     if not ordered:
         return ClockResult(ClockState.NOT_STARTED, 0.0, target_seconds, None, crossings, None, None)
@@ -127,6 +122,86 @@ def evaluate(
         calendar.working_seconds_of([(a, b) for a, b, _, stopped in stretches if not stopped])
     )
 
+    walk = _count(
+        stretches, business_times, calendar, target_seconds, crossings, pause_states, holder
+    )
+    position = _where_it_is(
+        ordered[-1], now, clock_start, stop_at, stop_states, pause_states, holder
+    )
+    return _result(walk, position, crossings, calendar, target_seconds, now, clock_start)
+
+
+def _result(walk, position, crossings, calendar, target_seconds, now, clock_start) -> ClockResult:
+    """The clock's state and instants once its timeline has been walked up to ``now``."""
+    running = position.started and not position.stopped and not position.paused
+    if running:
+        _project_crossings(crossings, calendar, max(now, clock_start), target_seconds, walk.counted)
+    elif (
+        position.stopped and crossings[100] is not None and crossings[100] == walk.last_counting_end
+    ):
+        # Stopped at the very instant the target was reached: met, not breached.
+        crossings[100] = None
+    # A breach (or warning) has happened only once its instant has passed.
+    breached_at = crossings[100] if crossings[100] is not None and crossings[100] <= now else None
+    return ClockResult(
+        state=_state(
+            started=position.started,
+            breached=breached_at is not None,
+            stopped=position.stopped,
+            paused=position.paused,
+        ),
+        counted_seconds=walk.counted,
+        target_seconds=target_seconds,
+        due_at=crossings[100] if running else None,
+        crossings=crossings,
+        breached_at=breached_at,
+        stopped_at=position.stopped_at,
+        segments=walk.segments,
+        party_seconds=dict(walk.party_seconds),
+        budget_by_party=dict(walk.budget),
+    )
+
+
+@dataclass(slots=True)
+class _Position:
+    started: bool
+    stopped: bool
+    paused: bool
+    stopped_at: datetime | None
+
+
+def _where_it_is(last, now, clock_start, stop_at, stop_states, pause_states, holder) -> _Position:
+    """Where the clock is at ``now``, from the timeline's last point."""
+    started = now >= clock_start
+    stopped_for_good = stop_at is not None and stop_at <= now
+    holder_left = holder is not ANY_HOLDER and last.holder != holder
+    stopped = started and (stopped_for_good or last.status in stop_states or holder_left)
+    paused = started and not stopped and last.status in pause_states
+    if stopped_for_good:
+        stopped_at = stop_at
+    elif stopped:
+        stopped_at = max(last.at, clock_start)
+    else:
+        stopped_at = None
+    return _Position(started, stopped, paused, stopped_at)
+
+
+@dataclass(slots=True)
+class _Walk:
+    counted: float
+    last_counting_end: datetime | None
+    segments: list
+    party_seconds: dict
+    budget: dict
+
+
+def _count(stretches, business_times, calendar, target_seconds, crossings, pause_states, holder):
+    """Walk the stretches once: what the clock counted, when it last counted, the
+    segments, each party's working time and share of the budget; the crossings that
+    fall inside a counting stretch are filled in ``crossings``."""
+    segments: list[Segment] = []
+    party_seconds: dict[int | None, float] = defaultdict(float)
+    budget: dict[int | None, float] = defaultdict(float)
     counted = 0.0
     last_counting_end = None
     any_holder = holder is ANY_HOLDER
@@ -140,7 +215,7 @@ def evaluate(
             within_budget = max(0.0, min(business, target_seconds - counted))
             if within_budget:
                 budget[point.holder] += within_budget
-            for percent in wanted:
+            for percent in crossings:
                 needed = target_seconds * percent / 100
                 if crossings[percent] is None and counted < needed <= counted + business:
                     crossings[percent] = calendar.advance(seg_start, needed - counted)
@@ -149,44 +224,7 @@ def evaluate(
         segments.append(
             Segment(seg_start, seg_end, point.status, point.holder, counting, business, paused)
         )
-
-    last = ordered[-1]
-    started = now >= clock_start
-    stopped_for_good = stop_at is not None and stop_at <= now
-    holder_left = holder is not ANY_HOLDER and last.holder != holder
-    stopped = started and (stopped_for_good or last.status in stop_states or holder_left)
-    paused = started and not stopped and last.status in pause_states
-    running = started and not stopped and not paused
-
-    if running:
-        _project_crossings(crossings, calendar, max(now, clock_start), target_seconds, counted)
-    elif stopped and crossings[100] is not None and crossings[100] == last_counting_end:
-        # Stopped at the very instant the target was reached: met, not breached.
-        crossings[100] = None
-
-    # A breach (or warning) has happened only once its instant has passed.
-    breached_at = crossings[100] if crossings[100] is not None and crossings[100] <= now else None
-    due_at = crossings[100] if running else None
-    if stopped_for_good:
-        stopped_at = stop_at
-    elif stopped:
-        stopped_at = max(last.at, clock_start)
-    else:
-        stopped_at = None
-    return ClockResult(
-        state=_state(
-            started=started, breached=breached_at is not None, stopped=stopped, paused=paused
-        ),
-        counted_seconds=counted,
-        target_seconds=target_seconds,
-        due_at=due_at,
-        crossings=crossings,
-        breached_at=breached_at,
-        stopped_at=stopped_at,
-        segments=segments,
-        party_seconds=dict(party_seconds),
-        budget_by_party=dict(budget),
-    )
+    return _Walk(counted, last_counting_end, segments, party_seconds, budget)
 
 
 def _stretches(ordered, clock_start, clock_end, stop_states) -> list[tuple]:
