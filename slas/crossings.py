@@ -207,7 +207,7 @@ def repair(
     stored = 0
     for start in range(0, len(ids), chunk):
         batch = ids[start : start + chunk]
-        stored += clocks.recompute_incidents([Incident(pk=pk) for pk in batch])
+        stored += clocks.recompute_incidents(batch)
         if on_chunk is not None:
             on_chunk(batch[-1])
     return stored

@@ -184,7 +184,7 @@ def alert_ownership_gaps(at=None) -> int:
     compared is today's, not the last recompute's.
     """
     from . import clocks
-    from .models import Incident, OwnershipGap
+    from .models import OwnershipGap
 
     moment = at or clocks.now()
     threshold = gap_alert_seconds()
@@ -196,7 +196,7 @@ def alert_ownership_gaps(at=None) -> int:
     incident_ids = sorted(set(candidates))
     if not incident_ids:
         return 0
-    clocks.recompute_incidents([Incident(pk=pk) for pk in incident_ids], at=moment)
+    clocks.recompute_incidents(incident_ids, at=moment)
     sent = 0
     with transaction.atomic():
         due = list(
