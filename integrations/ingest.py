@@ -147,9 +147,15 @@ class Ingestor:
             .order_by("pk")  # one lock order for every worker: no deadlock
         }
         outcome.links = links
-        stored = SourceEvent.objects.filter(
-            ticket__in=links.values(), key__in={p.event.event_id for p in batch}
-        ).values_list("ticket__key", "key", "at", "changes", "group", "title", "comment")
+        # Unordered (read into a dict): the model's ordering joins the feed and its
+        # ecosystem to sort by their names.
+        stored = (
+            SourceEvent.objects.filter(
+                ticket__in=links.values(), key__in={p.event.event_id for p in batch}
+            )
+            .order_by()
+            .values_list("ticket__key", "key", "at", "changes", "group", "title", "comment")
+        )
         kept = {(ticket, key): tuple(content) for ticket, key, *content in stored}
         rows = []
         for pending in batch:
@@ -267,7 +273,7 @@ class Ingestor:
     def _sources(links: list[TicketLink], new_rows: list[SourceEvent]) -> dict[int, list]:
         """Every ticket's source events, stored and new, in the order they happened."""
         sources = defaultdict(list)
-        for row in SourceEvent.objects.filter(ticket__in=links):
+        for row in SourceEvent.objects.filter(ticket__in=links).order_by():  # sorted below
             sources[row.ticket_id].append(row)
         for row in new_rows:
             sources[row.ticket_id].append(row)
