@@ -15,7 +15,7 @@ from django.utils.html import format_html, strip_tags
 from django_tables2.columns.base import library
 from django_tables2.rows import BoundRows
 
-from .keyset import InvalidCursor, Keyset, count_up_to, window
+from .keyset import InvalidCursor, Keyset, count_up_to, offset_rows, window
 
 MAX_PER_PAGE = 500
 _SPACES = re.compile(r"\s+")
@@ -248,7 +248,11 @@ class KeysetPaginator(Paginator):
         # With ties broken by the primary key where the ordering allows, so that two
         # numbered pages never share or skip a row.
         source = self.keyset.ordered(self.queryset) if self.keyset else self.object_list.data
-        rows = list(source[bottom : bottom + self.per_page + 1])
+        stop = bottom + self.per_page + 1
+        if isinstance(source, QuerySet):
+            rows = offset_rows(source, bottom, stop)
+        else:
+            rows = list(source[bottom:stop])
         if not rows and number > 1:
             return self._numbered_page(1)
         return NumberedPage(

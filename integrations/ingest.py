@@ -147,16 +147,7 @@ class Ingestor:
             .order_by("pk")  # one lock order for every worker: no deadlock
         }
         outcome.links = links
-        # Unordered (read into a dict): the model's ordering joins the feed and its
-        # ecosystem to sort by their names.
-        stored = (
-            SourceEvent.objects.filter(
-                ticket__in=links.values(), key__in={p.event.event_id for p in batch}
-            )
-            .order_by()
-            .values_list("ticket__key", "key", "at", "changes", "group", "title", "comment")
-        )
-        kept = {(ticket, key): tuple(content) for ticket, key, *content in stored}
+        kept = self._kept(links, batch)
         rows = []
         for pending in batch:
             event = pending.event
@@ -193,6 +184,20 @@ class Ingestor:
         if touched:
             self._rebuild(list(touched.values()), rows, outcome)
         return outcome
+
+    @staticmethod
+    def _kept(links: dict, batch: list[Pending]) -> dict[tuple, tuple]:
+        """What is stored of the batch's events: (ticket key, event id) → content."""
+        # Unordered (read into a dict): the model's ordering joins the feed and its
+        # ecosystem to sort by their names.
+        stored = (
+            SourceEvent.objects.filter(
+                ticket__in=links.values(), key__in={p.event.event_id for p in batch}
+            )
+            .order_by()
+            .values_list("ticket__key", "key", "at", "changes", "group", "title", "comment")
+        )
+        return {(ticket, key): tuple(content) for ticket, key, *content in stored}
 
     def _rebuild(self, links: list[TicketLink], new_rows: list[SourceEvent], outcome) -> None:
         """Fold each ticket from all its source events and hand the result to the SLA

@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core.keyset import COUNT_LIMIT, InvalidCursor, Keyset, count_up_to, window
+from core.keyset import COUNT_LIMIT, InvalidCursor, Keyset, count_up_to, offset_rows, window
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -44,7 +44,7 @@ class KeysetPagination(LimitOffsetPagination):
                 # Ties broken by the primary key: offset pages over equal sort values are
                 # otherwise in whatever order the database returns them, page to page.
                 queryset = self.keyset.ordered(queryset)
-            return super().paginate_queryset(queryset, request, view)
+            return self._offset_page(queryset, request)
         self.limit = self.get_limit(request)
         token = request.query_params.get(self.cursor_query_param) or ""
         direction, _, position = token.partition(".")
@@ -59,6 +59,23 @@ class KeysetPagination(LimitOffsetPagination):
         self.previous_token = page.previous_cursor and f"p.{page.previous_cursor}"
         self.count, self.count_is_exact = count_up_to(queryset)
         return page.rows
+
+    def _offset_page(self, queryset, request):
+        """DRF's limit/offset page, with a deep page's rows read keys first
+        (``core.keyset.offset_rows``)."""
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.count = self.get_count(queryset)
+        self.offset = self.get_offset(request)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        if self.count == 0 or self.offset > self.count:
+            return []
+        stop = self.offset + self.limit
+        if isinstance(queryset, QuerySet):
+            return offset_rows(queryset, self.offset, stop)
+        return list(queryset[self.offset : stop])
 
     def _link(self, token):
         if token is None:

@@ -239,3 +239,40 @@ def test_the_api_count_stops_at_its_bound(incidents, world, api_client_for, monk
     monkeypatch.setattr(keyset, "COUNT_LIMIT", 20)
     body = api_client_for(world.integrator_admin).get("/api/slas/incidents/").json()
     assert body["count"] == 20 and body["count_is_exact"] is False
+
+
+# --- deep numbered pages: keys first ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(ORDERINGS))
+@pytest.mark.parametrize("start", [0, 5, 30, 50, 60])
+def test_a_deep_offset_page_has_the_rows_of_the_plain_slice(incidents, name, start, monkeypatch):
+    monkeypatch.setattr(keyset, "DEEP_OFFSET", 5)
+    ordered = Keyset.of(incidents.order_by(*ORDERINGS[name])).ordered(
+        incidents.order_by(*ORDERINGS[name])
+    )
+    expected = [row.pk for row in ordered[start : start + 10]]
+    with CaptureQueriesContext(connection) as queries:
+        rows = keyset.offset_rows(ordered.select_related("service"), start, start + 10)
+    assert [row.pk for row in rows] == expected
+    assert all(row.service.name for row in rows)  # joined in the page's own query
+    assert len(queries) == (1 if start < 5 or not expected else 2)
+
+
+def test_deep_numbered_pages_of_the_list_and_the_api_read_keys_first(
+    incidents, world, client_for, api_client_for, monkeypatch
+):
+    monkeypatch.setattr(keyset, "DEEP_OFFSET", 10)
+    everything = list(incidents.order_by("-opened_at", "-pk").values_list("pk", flat=True))
+    body = (
+        api_client_for(world.integrator_admin)
+        .get("/api/slas/incidents/", {"limit": 20, "offset": 20})
+        .json()
+    )
+    assert [row["id"] for row in body["results"]] == everything[20:40]
+    assert body["count"] == ROWS
+    response = client_for(world.integrator_admin).get("/slas/incidents/", {"page": 2})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Page 2" in page
+    shown = [r for r in Incident.objects.filter(pk__in=everything) if f">{r.reference}<" in page]
+    assert len(shown) == len(everything[25:50])

@@ -112,7 +112,7 @@ def test_a_repair_out_of_time_goes_on_after_the_last_chunk_it_stored(sla, monkey
     original, chunks, requeued = sla_clocks.recompute_incidents, [], []
 
     def out_of_time_in_the_third_chunk(batch):
-        chunks.append([i.pk for i in batch])
+        chunks.append(list(batch))
         if len(chunks) == 3:
             raise SoftTimeLimitExceeded()
         return original(batch)
