@@ -96,9 +96,10 @@ class IncidentSla(models.Model):
                 name="slas_sla_breached",
             ),
             # The report's latest breaches: walked newest first until the page is full,
-            # instead of sorting every breached clock of the window.
+            # instead of sorting every breached clock of the window. By metric first:
+            # the report shows one metric, and response breaches are most of the rest.
             models.Index(
-                fields=("-breach_at",),
+                fields=("metric", "-breach_at"),
                 condition=Q(state="breached") | Q(breach_recorded_at__isnull=False),
                 name="slas_sla_breached_latest",
             ),
