@@ -5,13 +5,15 @@ PYTHON ?= python3
 VENV   := .venv
 # The suite is split over this many processes (the machine has 2 cores).
 PYTEST_WORKERS ?= 2
+# Where `make run` serves: `make run PORT=8001` when 8000 is taken.
+PORT   ?= 8000
 BIN    := $(VENV)/bin
 
 .PHONY: run test test-fast lint lock bench clean
 
 run:
 	@scripts/bootstrap app
-	@scripts/run-dev
+	@PORT=$(PORT) scripts/run-dev
 
 test:
 	@scripts/bootstrap test
