@@ -122,7 +122,7 @@ def evaluate(
         calendar.working_seconds_of([(a, b) for a, b, _, stopped in stretches if not stopped])
     )
 
-    walk = _count(
+    walk = _walk(
         stretches, business_times, calendar, target_seconds, crossings, pause_states, holder
     )
     position = _where_it_is(
@@ -195,7 +195,9 @@ class _Walk:
     budget: dict
 
 
-def _count(stretches, business_times, calendar, target_seconds, crossings, pause_states, holder):
+def _walk(
+    stretches, business_times, calendar, target_seconds, crossings, pause_states, holder
+) -> _Walk:
     """Walk the stretches once: what the clock counted, when it last counted, the
     segments, each party's working time and share of the budget; the crossings that
     fall inside a counting stretch are filled in ``crossings``."""
